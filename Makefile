@@ -1,0 +1,58 @@
+# Backup: `make run` starts the assistant, `make test` installs everything and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.13/bin/python3.10) $(shell command -v python3.10) python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SPACY_MODEL := build/spacy_en/meta.json
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore
+# The values endpoints.yml expands, for the Rasa commands that read it; bot.stack sets the real ones.
+RASA_ENV = eval "$$($(BIN)/python -m bot.settings)"
+
+.PHONY: help run test install model validate train test-stories pytest clean
+
+help:
+	@echo "make run    start Backup locally (installs and trains first if needed)"
+	@echo "make test   install everything, validate, train and run all tests"
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED)
+
+$(SPACY_MODEL): $(INSTALLED) bot/spacy_pipeline.py
+	$(BIN)/python -m bot.spacy_pipeline build/spacy_en
+
+model: $(SPACY_MODEL)
+
+validate: model
+	$(BIN)/rasa data validate --fail-on-warnings
+
+# Rasa fingerprints config, domain and data: an unchanged project is not trained again.
+train: model
+	$(BIN)/rasa train --fixed-model-name backup
+
+run: train
+	$(BIN)/python -m bot.stack
+
+test-stories: train
+	$(RASA_ENV) && $(BIN)/rasa test core --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out results
+
+# Exit 5 means pytest collected no tests: not a failure of this build.
+pytest: train
+	@scripts/ensure_redis.sh
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
+
+test: validate train test-stories pytest
+
+clean:
+	rm -rf build models results .run .pytest_cache

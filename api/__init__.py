@@ -1,0 +1,1 @@
+"""FastAPI applications: the action server Rasa calls and, later, the public gateway."""

@@ -1,0 +1,1 @@
+"""Backup: the assistant's own package (settings, content, risk screen, NLU components)."""

@@ -1,0 +1,61 @@
+"""All configuration, read once from the environment (and `.env` when present)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from pydantic import BaseSettings, Field
+
+
+class Settings(BaseSettings):
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    conversation_ttl_seconds: int = Field(1800, gt=0)
+
+    rasa_host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    # Protects Rasa's HTTP API; generated per run when not given.
+    rasa_token: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+
+    action_server_host: str = "127.0.0.1"
+    action_server_port: int = 5055
+    # Shared secret Rasa sends to the action server (see endpoints.yml).
+    action_server_token: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+
+    class Config:
+        env_file = ".env"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://{self.action_server_host}:{self.action_server_port}"
+
+    def endpoint_environment(self) -> dict[str, str]:
+        """The variables `endpoints.yml` expands, so Rasa and this package agree."""
+        redis = urlsplit(self.redis_url)
+        return {
+            "ACTION_SERVER_URL": f"{self.action_server_url}/webhook",
+            "ACTION_SERVER_TOKEN": self.action_server_token,
+            "REDIS_HOST": redis.hostname or "127.0.0.1",
+            "REDIS_PORT": str(redis.port or 6379),
+            "REDIS_DB": redis.path.lstrip("/") or "0",
+            "REDIS_PASSWORD": redis.password or "",
+            "CONVERSATION_TTL_SECONDS": str(self.conversation_ttl_seconds),
+        }
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+if __name__ == "__main__":
+    # `eval "$(python -m bot.settings)"` gives a shell the variables endpoints.yml expands.
+    import shlex
+
+    for name, value in get_settings().endpoint_environment().items():
+        print(f"export {name}={shlex.quote(value)}")

@@ -1,0 +1,188 @@
+"""Starts and stops Backup's local processes: the action server and the Rasa server.
+
+`make run` uses `python -m bot.stack`; the integration tests use `Stack` directly, so both
+run the stack the same way. Every process binds to loopback. With Redis reachable Rasa keeps
+trackers and locks there; without it Rasa runs on its in-memory stores.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redis
+import yaml
+
+from bot.settings import Settings, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STORE_KEYS = ("tracker_store", "lock_store")
+
+
+def redis_available(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def in_memory_endpoints(source: Path, target: Path) -> Path:
+    """A copy of endpoints.yml without the Redis stores, so Rasa falls back to memory."""
+    endpoints = yaml.safe_load(source.read_text())
+    for key in STORE_KEYS:
+        endpoints.pop(key, None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(endpoints))
+    return target
+
+
+def wait_until(check, timeout: float, what: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode} before it was ready")
+        try:
+            if check():
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    model: Path = ROOT / "models"
+    log_dir: Path = ROOT / ".run" / "logs"
+    use_redis: bool = True
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        # Rasa's telemetry and crash reports would send data off the machine: always off.
+        return {
+            **os.environ,
+            **self.settings.endpoint_environment(),
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
+
+    def endpoints(self) -> Path:
+        source = ROOT / "endpoints.yml"
+        if self.use_redis:
+            return source
+        return in_memory_endpoints(source, self.log_dir.parent / "endpoints.memory.yml")
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes[name] = process
+        return process
+
+    def start_action_server(self, timeout: float = 60) -> None:
+        s = self.settings
+        process = self._spawn("action_server", [
+            str(BIN / "uvicorn"), "api.action_server:app",
+            "--host", s.action_server_host, "--port", str(s.action_server_port),
+            "--no-access-log", "--ws", "none",
+        ])
+        wait_until(
+            lambda: httpx.get(f"{s.action_server_url}/health", timeout=2).status_code == 200,
+            timeout, "action server", process,
+        )
+
+    def start_rasa(self, timeout: float = 240) -> None:
+        s = self.settings
+        process = self._spawn("rasa", [
+            str(BIN / "rasa"), "run", "--model", str(self.model),
+            "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
+            "--interface", s.rasa_host, "--port", str(s.rasa_port),
+            "--enable-api", "--auth-token", s.rasa_token,
+        ])
+        wait_until(lambda: self.rasa_status().get("model_file"), timeout, "Rasa", process)
+
+    def rasa_status(self) -> dict:
+        s = self.settings
+        response = httpx.get(f"{s.rasa_url}/status", params={"token": s.rasa_token}, timeout=2)
+        return response.json() if response.status_code == 200 else {}
+
+    def start(self) -> None:
+        try:
+            self.start_action_server()
+            self.start_rasa()
+        except (RuntimeError, TimeoutError) as error:
+            self.stop()
+            raise RuntimeError(f"{error}; its log is in {self.log_dir}") from error
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, name: str | None = None) -> None:
+        names = [name] if name else list(self.processes)
+        for key in names:
+            process = self.processes.pop(key)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def describe(stack: Stack) -> str:
+    s = stack.settings
+    store = (
+        f"Redis at {s.redis_url}, conversations expire after "
+        f"{s.conversation_ttl_seconds // 60} idle minutes"
+        if stack.use_redis
+        else "in memory (Redis not reachable at " + s.redis_url + ")"
+    )
+    return "\n".join([
+        "",
+        "Backup is running. Press Ctrl-C to stop everything.",
+        f"  Rasa REST channel: {s.rasa_url}/webhooks/rest/webhook",
+        f"  Action server:     {s.action_server_url}/health",
+        f"  Conversations:     {store}",
+        f"  Logs:              {stack.log_dir}",
+        "",
+        "Talk to it:",
+        f"  curl -s {s.rasa_url}/webhooks/rest/webhook \\",
+        "       -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hi\"}'",
+        "",
+    ])
+
+
+def main() -> None:
+    settings = get_settings()
+    use_redis = redis_available(settings.redis_url)
+    if not use_redis:
+        print(f"Redis is not reachable at {settings.redis_url}: "
+              "running on Rasa's in-memory stores (conversations are lost on restart).")
+    stack = Stack(settings, use_redis=use_redis)
+    print("Starting the action server and Rasa (Rasa takes about a minute)...", flush=True)
+    stack.start()
+    print(describe(stack), flush=True)
+    try:
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        print("A process stopped unexpectedly; see the logs above.", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()
