@@ -14,11 +14,12 @@ export PYTHONWARNINGS := ignore
 # The values endpoints.yml expands, for the Rasa commands that read it; bot.stack sets the real ones.
 RASA_ENV = eval "$$($(BIN)/python -m bot.settings)"
 
-.PHONY: help run test install model validate train test-stories pytest clean
+.PHONY: help run test install model validate train test-stories pytest evaluate-risk clean
 
 help:
 	@echo "make run    start Backup locally (installs and trains first if needed)"
 	@echo "make test   install everything, validate, train and run all tests"
+	@echo "make evaluate-risk   the risk screen's recall and precision on every labelled set"
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +53,11 @@ pytest: train
 	@scripts/ensure_redis.sh
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
 
-test: validate train test-stories pytest
+# The safety gate: every crisis example caught, at most 2% of `none` judged crisis.
+evaluate-risk: $(INSTALLED)
+	$(BIN)/python -m bot.risk.evaluate
+
+test: validate evaluate-risk train test-stories pytest
 
 clean:
 	rm -rf build models results .run .pytest_cache

@@ -1,0 +1,1 @@
+"""Backup's custom Rasa NLU components."""

@@ -1,0 +1,66 @@
+"""The risk screen's public face: `RiskScreen().assess(text)` gives a level and the rules that fired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+
+from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
+from bot.risk.model import RiskModel, read_examples, read_nlu_examples
+from bot.risk.normalise import clean_text
+from bot.risk.rules import Level
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+RULES_DIR = DATA / "risk"
+NLU_DIR = DATA / "nlu"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: Level
+    rules: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"level": self.level.value, "rules": list(self.rules)}
+
+
+class RiskScreen:
+    def __init__(self, rules_dir: Path = RULES_DIR, nlu_dir: Path = NLU_DIR):
+        self.nlp = spacy.blank("en")
+        self.screen = self.nlp.add_pipe("backup_risk_screen", config={"rules_dir": str(rules_dir)})
+        examples = read_examples(rules_dir / "examples") + read_nlu_examples(nlu_dir)
+        self.model = RiskModel(
+            [self.normalised(text) for text, _ in examples], [level for _, level in examples]
+        )
+
+    def _doc(self, text: str):
+        cleaned = self.screen.lexicon.rewrite_phrases(clean_text(text))
+        # A closing full stop lets a pattern anchor at the end of the message ("looked up how").
+        return self.nlp(cleaned + " .")
+
+    def normalised(self, text: str) -> str:
+        return " ".join(token.norm_ for token in self._doc(text))
+
+    def assess(self, text: str) -> Assessment:
+        doc = self._doc(text)
+        level, rules = doc._.risk_level, tuple(doc._.risk_rules)
+        if doc._.risk_context or not any(token.is_alpha for token in doc):
+            # Policing talk about someone else ("attended a hanging"): the rules alone judge it.
+            return Assessment(level, rules)
+        model_level = self.model.predict(
+            " ".join(token.norm_ for token in doc), rules_heard_distress=level is Level.CONCERN
+        )
+        if doc._.risk_negated and model_level is Level.CRISIS:
+            # "I'm not going to kill myself": the rules heard the negation; ask, don't hand off.
+            model_level = Level.CONCERN
+        if model_level.rank > level.rank:
+            level, rules = model_level, (*rules, f"model.{model_level.value}")
+        return Assessment(level, rules)
+
+
+@lru_cache
+def get_screen() -> RiskScreen:
+    return RiskScreen()
