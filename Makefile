@@ -51,6 +51,7 @@ test-stories: train
 # Exit 5 means pytest collected no tests: not a failure of this build.
 pytest: train
 	@scripts/ensure_redis.sh
+	@scripts/ensure_chromium.sh
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
 
 # The safety gate: every crisis example caught, at most 2% of `none` judged crisis.

@@ -1,4 +1,10 @@
-"""Content the custom actions say, kept apart from the code that says it."""
+"""Content the actions and the gateway say, kept apart from the code that says it."""
+
+from pathlib import Path
+
+import yaml
+
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
 
 CRISIS_NUMBER = "0300 131 2789"
 
@@ -23,3 +29,29 @@ TIPS_EXHAUSTED = (
 )
 
 TIP_FOLLOW_UP = "Would you like another?"
+
+
+def domain_response(name: str, domain_file: Path = DOMAIN_FILE) -> dict:
+    """A response from domain.yml (first variation): the one source of the handoff's words."""
+    responses = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["responses"]
+    return responses[name][0]
+
+
+# Said by the gateway itself when Rasa cannot answer in time; the call button comes with it.
+UNAVAILABLE = (
+    "Sorry, I can't answer properly right now. If you need to talk to someone, the police "
+    f"mental health crisis line is open 24/7 on {CRISIS_NUMBER}. If you're in immediate danger, "
+    "call 999."
+)
+TOO_LONG = (
+    "That message is too long for me; could you shorten it? If you need to talk to someone now, "
+    f"call the crisis line on {CRISIS_NUMBER}, 24/7."
+)
+TOO_FAST = (
+    "You're sending messages faster than I can answer; please wait a moment. If you need to talk "
+    f"to someone now, call the crisis line on {CRISIS_NUMBER}, 24/7."
+)
+GENERIC_ERROR = (
+    "Sorry, something went wrong. If you need to talk to someone now, call the crisis line on "
+    f"{CRISIS_NUMBER}, 24/7. If you're in immediate danger, call 999."
+)

@@ -23,6 +23,17 @@ class Settings(BaseSettings):
     # Shared secret Rasa sends to the action server (see endpoints.yml).
     action_server_token: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
 
+    # The public gateway (api/gateway).
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    sites_file: str = "sites.yml"
+    # Signs the session ids the gateway hands out, so only ids it made are accepted.
+    session_secret: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+    rasa_timeout_seconds: float = Field(5.0, gt=0)
+    max_message_chars: int = Field(1000, gt=0)
+    messages_per_minute_per_session: int = Field(20, gt=0)
+    messages_per_minute_per_client: int = Field(60, gt=0)
+
     class Config:
         env_file = ".env"
 
@@ -33,6 +44,10 @@ class Settings(BaseSettings):
     @property
     def action_server_url(self) -> str:
         return f"http://{self.action_server_host}:{self.action_server_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.gateway_host}:{self.gateway_port}"
 
     def endpoint_environment(self) -> dict[str, str]:
         """The variables `endpoints.yml` expands, so Rasa and this package agree."""

@@ -69,6 +69,7 @@ class Stack:
         # Rasa's telemetry and crash reports would send data off the machine: always off.
         return {
             **os.environ,
+            **{name.upper(): str(value) for name, value in self.settings.dict().items()},
             **self.settings.endpoint_environment(),
             "RASA_TELEMETRY_ENABLED": "false",
         }
@@ -89,17 +90,20 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def start_action_server(self, timeout: float = 60) -> None:
-        s = self.settings
-        process = self._spawn("action_server", [
-            str(BIN / "uvicorn"), "api.action_server:app",
-            "--host", s.action_server_host, "--port", str(s.action_server_port),
+    def _start_uvicorn(self, name: str, app: str, host: str, port: int, health: str, timeout: float) -> None:
+        process = self._spawn(name, [
+            str(BIN / "uvicorn"), app, "--host", host, "--port", str(port),
             "--no-access-log", "--ws", "none",
         ])
         wait_until(
-            lambda: httpx.get(f"{s.action_server_url}/health", timeout=2).status_code == 200,
-            timeout, "action server", process,
+            lambda: httpx.get(f"http://{host}:{port}{health}", timeout=2).status_code == 200,
+            timeout, name.replace("_", " "), process,
         )
+
+    def start_action_server(self, timeout: float = 60) -> None:
+        s = self.settings
+        self._start_uvicorn("action_server", "api.action_server:app", s.action_server_host,
+                            s.action_server_port, "/health", timeout)
 
     def start_rasa(self, timeout: float = 240) -> None:
         s = self.settings
@@ -111,6 +115,10 @@ class Stack:
         ])
         wait_until(lambda: self.rasa_status().get("model_file"), timeout, "Rasa", process)
 
+    def start_gateway(self, timeout: float = 120) -> None:
+        s = self.settings
+        self._start_uvicorn("gateway", "api.gateway.app:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
+
     def rasa_status(self) -> dict:
         s = self.settings
         response = httpx.get(f"{s.rasa_url}/status", params={"token": s.rasa_token}, timeout=2)
@@ -120,6 +128,7 @@ class Stack:
         try:
             self.start_action_server()
             self.start_rasa()
+            self.start_gateway()
         except (RuntimeError, TimeoutError) as error:
             self.stop()
             raise RuntimeError(f"{error}; its log is in {self.log_dir}") from error
@@ -151,14 +160,13 @@ def describe(stack: Stack) -> str:
     return "\n".join([
         "",
         "Backup is running. Press Ctrl-C to stop everything.",
-        f"  Rasa REST channel: {s.rasa_url}/webhooks/rest/webhook",
-        f"  Action server:     {s.action_server_url}/health",
-        f"  Conversations:     {store}",
-        f"  Logs:              {stack.log_dir}",
-        "",
-        "Talk to it:",
-        f"  curl -s {s.rasa_url}/webhooks/rest/webhook \\",
-        "       -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hi\"}'",
+        f"  Open the intranet demo: {s.gateway_url}/",
+        f"  Embed on another site:  {s.gateway_url}/embed",
+        f"  Chat API (OpenAPI):     {s.gateway_url}/openapi.json",
+        f"  Rasa (loopback only):   {s.rasa_url}",
+        f"  Action server:          {s.action_server_url}/health",
+        f"  Conversations:          {store}",
+        f"  Logs:                   {stack.log_dir}",
         "",
     ])
 
@@ -170,7 +178,7 @@ def main() -> None:
         print(f"Redis is not reachable at {settings.redis_url}: "
               "running on Rasa's in-memory stores (conversations are lost on restart).")
     stack = Stack(settings, use_redis=use_redis)
-    print("Starting the action server and Rasa (Rasa takes about a minute)...", flush=True)
+    print("Starting the action server, Rasa (about a minute) and the gateway...", flush=True)
     stack.start()
     print(describe(stack), flush=True)
     try:

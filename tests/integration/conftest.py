@@ -5,19 +5,27 @@ The model comes from `make test`'s training step; if none is there, it is traine
 
 from __future__ import annotations
 
+import functools
 import socket
 import subprocess
+import threading
 import uuid
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 import redis
+import yaml
 
 from bot.settings import Settings
 from bot.stack import BIN, ROOT, Stack, redis_available
 
 pytestmark = pytest.mark.integration
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def free_port() -> int:
@@ -26,9 +34,79 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+HOST_PAGE = """<!doctype html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title}</title>
+  <link rel="icon" href="data:,">
+  <style>
+    /* Hostile host CSS (but readable): none of it may reach the widget. */
+    * {{ font-family: "Comic Sans MS", cursive !important; color: #4b0082; }}
+    button {{ display: none !important; }}
+  </style>
+</head>
+<body>
+  <main>
+    <h1>{title}</h1>
+    <p>Another site, on another origin, that embeds Backup.
+      <a href="page-2.html">Another page of this site</a></p>
+  </main>
+  <script src="{gateway}/static/widget.js" data-site="test-host" async></script>
+</body>
+</html>
+"""
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(rasa_port=free_port(), action_server_port=free_port())
+def ports() -> dict[str, int]:
+    return {name: free_port() for name in ("rasa", "actions", "gateway", "gateway_down", "host")}
+
+
+@pytest.fixture(scope="session")
+def host_origin(ports: dict[str, int], tmp_path_factory) -> Iterator[str]:
+    """Another website, on another origin, whose pages embed the widget with one tag."""
+    folder = tmp_path_factory.mktemp("host")
+    gateway = f"http://127.0.0.1:{ports['gateway']}"
+    pages = {"index.html": ("Federation branch", gateway), "page-2.html": ("Branch news", gateway),
+             "down.html": ("Rasa is down", f"http://127.0.0.1:{ports['gateway_down']}")}
+    for name, (title, url) in pages.items():
+        (folder / name).write_text(HOST_PAGE.format(title=title, gateway=url))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", ports["host"]), functools.partial(QuietHandler, directory=str(folder))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{ports['host']}"
+    server.shutdown()
+
+
+def sites_file(folder, gateway: str, host_origin: str):
+    path = folder / "sites.yml"
+    path.write_text(yaml.safe_dump({
+        "default": "intranet-demo",
+        "sites": [
+            {"id": "intranet-demo", "name": "Intranet", "origins": [gateway]},
+            {"id": "test-host", "name": "Test host site", "origins": [host_origin],
+             "greeting": "Hi from the test host.", "colours": {"primary": "#00594f"}},
+        ],
+    }))
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings(ports: dict[str, int], host_origin: str, tmp_path_factory) -> Settings:
+    gateway = f"http://127.0.0.1:{ports['gateway']}"
+    return Settings(
+        rasa_port=ports["rasa"], action_server_port=ports["actions"], gateway_port=ports["gateway"],
+        sites_file=str(sites_file(tmp_path_factory.mktemp("sites"), gateway, host_origin)),
+        messages_per_minute_per_session=20, messages_per_minute_per_client=10_000,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +124,26 @@ def stack(settings: Settings, redis_client, tmp_path_factory) -> Iterator[Stack]
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_down_gateway(settings: Settings, ports, tmp_path_factory) -> Iterator[str]:
+    """A second gateway whose Rasa never answers: nothing listens on its port."""
+    down = settings.copy(update={"gateway_port": ports["gateway_down"], "rasa_port": free_port(),
+                                 "rasa_timeout_seconds": 2.0})
+    gateway = Stack(down, log_dir=tmp_path_factory.mktemp("down-logs"))
+    gateway.start_gateway()
+    yield down.gateway_url
+    gateway.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, never a downloaded one."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -1,0 +1,51 @@
+"""Message rates per session and per client, counted in Redis for one minute at a time.
+
+A client is known only by a salted hash of its address; the salt changes every day and is
+kept only in Redis, so no address is stored and no two days can be linked. If Redis is down,
+messages are let through: help must not depend on the limiter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+PREFIX = "backup:gw"
+
+
+class RateLimiter:
+    def __init__(self, redis: Redis, per_session: int, per_client: int):
+        self.redis = redis
+        self.per_session = per_session
+        self.per_client = per_client
+
+    async def _salt(self) -> str:
+        key = f"{PREFIX}:salt:{time.strftime('%Y-%m-%d', time.gmtime())}"
+        await self.redis.set(key, secrets.token_hex(16), nx=True, ex=2 * 86400)
+        return await self.redis.get(key)
+
+    async def _over(self, key: str, limit: int) -> bool:
+        # One transaction, so a counter never exists without its expiry.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            _, count = await pipe.set(key, 0, ex=60, nx=True).incr(key).execute()
+        return count > limit
+
+    async def allow(self, session: str | None, client: str) -> bool:
+        minute = int(time.time() // 60)
+        try:
+            salt = await self._salt()
+            client_key = hashlib.sha256(f"{salt}:{client}".encode()).hexdigest()[:32]
+            over_client = await self._over(f"{PREFIX}:rate:client:{client_key}:{minute}", self.per_client)
+            over_session = session is not None and await self._over(
+                f"{PREFIX}:rate:session:{session}:{minute}", self.per_session
+            )
+        except RedisError as error:
+            logger.warning("Rate limiter unavailable, letting the message through: %s", type(error).__name__)
+            return True
+        return not (over_client or over_session)

@@ -1,0 +1,94 @@
+"""POST /api/chat and DELETE /api/chat/{session}: the conversation itself."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from api.gateway.deps import State
+from api.gateway.replies import from_rasa
+from api.gateway.sessions import is_valid, new_session
+from api.gateway.state import GatewayState
+from bot.content import TOO_FAST, TOO_LONG
+from bot.risk import Level
+from bot.sites import SITE_ID
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/chat", tags=["chat"])
+TRACKER_PREFIX = "backup:tracker:"
+
+
+class ChatRequest(BaseModel):
+    site: str = Field(..., regex=SITE_ID, description="The site id from the widget's data-site")
+    session: str | None = Field(None, max_length=64, description="Omit on the first message")
+    message: str = Field(..., min_length=1, description="What the person typed, or a button payload")
+
+
+class ChatMessage(BaseModel):
+    type: str = Field(..., description="text, handoff or call")
+    text: str | None = None
+    buttons: list[dict[str, str]] | None = None
+
+    class Config:
+        extra = "allow"
+
+
+class ChatResponse(BaseModel):
+    session: str
+    messages: list[ChatMessage]
+
+
+async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[str, Any]] | None:
+    """Rasa's answer, or None when it is down, slow or failing."""
+    try:
+        response = await state.rasa.post(
+            "/webhooks/rest/webhook", json={"sender": session, "message": text},
+            timeout=state.settings.rasa_timeout_seconds,
+        )
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        logger.warning("Rasa did not answer: %s", type(error).__name__)
+        return None
+
+
+def check_origin(request: Request, state: GatewayState, site_id: str) -> None:
+    site = state.sites.get(site_id)
+    if site is None:
+        raise HTTPException(404, "unknown site")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.lower() not in site.origins:
+        raise HTTPException(403, "this site may not use the chat from that origin")
+
+
+@router.post("", response_model=ChatResponse, response_model_exclude_none=True)
+async def chat(body: ChatRequest, request: Request, state: State, background: BackgroundTasks):
+    check_origin(request, state, body.site)
+    if len(body.message) > state.settings.max_message_chars:
+        raise HTTPException(413, TOO_LONG)
+    secret = state.settings.session_secret
+    session = body.session if body.session and is_valid(body.session, secret) else new_session(secret)
+    client = request.client.host if request.client else "unknown"
+    if not await state.limiter.allow(session, client):
+        raise HTTPException(429, TOO_FAST)
+
+    if state.screen.assess(body.message).level is Level.CRISIS:
+        # The handoff at once, from here; Rasa hears of it after the reply has gone.
+        background.add_task(ask_rasa, state, session, body.message)
+        return {"session": session, "messages": state.replies.handoff()}
+    replies = await ask_rasa(state, session, body.message)
+    if replies is None:
+        return {"session": session, "messages": state.replies.unavailable()}
+    return {"session": session, "messages": from_rasa(replies) or state.replies.unavailable()}
+
+
+@router.delete("/{session}", status_code=204, response_class=Response)
+async def clear(session: str, state: State) -> Response:
+    """Deletes the conversation at once. Unknown or malformed ids get the same answer."""
+    if is_valid(session, state.settings.session_secret):
+        await state.redis.delete(TRACKER_PREFIX + session)
+    return Response(status_code=204)

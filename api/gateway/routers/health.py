@@ -1,0 +1,30 @@
+"""GET /healthz (the process is alive) and GET /readyz (Rasa and Redis answer)."""
+
+import httpx
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
+
+from api.gateway.deps import State
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(state: State) -> JSONResponse:
+    checks = {}
+    try:
+        checks["rasa"] = (await state.rasa.get("/", timeout=2)).status_code == 200
+    except httpx.HTTPError:
+        checks["rasa"] = False
+    try:
+        checks["redis"] = bool(await state.redis.ping())
+    except RedisError:
+        checks["redis"] = False
+    ready = all(checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
