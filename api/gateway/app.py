@@ -10,12 +10,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from starlette.exceptions import HTTPException
 
 from api.gateway.limits import RateLimiter
 from api.gateway.replies import Replies
@@ -60,6 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
         title="Backup gateway",
         description="Chat API and widget for Backup, the wellbeing assistant for UK police officers and staff.",
         lifespan=lifespan,
+        # The interactive docs load scripts from a CDN, which the CSP (rightly) refuses.
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(
         CORSMiddleware,

@@ -133,3 +133,11 @@ def test_rasa_down_still_gives_the_number(settings, redis_client):
         crisis = client.post("/api/chat", json={"site": "test-host", "message": "gonna kms"}).json()
         assert crisis["messages"][1]["type"] == "handoff"
         assert client.get("/readyz").status_code == 503
+
+
+def test_every_error_a_person_can_see_has_the_number(gateway):
+    for response in (gateway.get("/nowhere"), gateway.put("/api/chat"),
+                     gateway.post("/api/chat", json={"site": "test-host"})):
+        assert response.status_code in (404, 405, 422)
+        assert NUMBER in texts(response.json())
+    assert gateway.get("/openapi.json").json()["paths"]["/api/chat"]["post"]
