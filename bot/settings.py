@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Signs the session ids the gateway hands out, so only ids it made are accepted.
     session_secret: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
     rasa_timeout_seconds: float = Field(5.0, gt=0)
+    # Several Rasa replicas sharing the Redis stores, comma-separated; the gateway takes them in
+    # turn, message by message. Empty: just rasa_host:rasa_port.
+    rasa_replicas: str = ""
     max_message_chars: int = Field(1000, gt=0)
     messages_per_minute_per_session: int = Field(20, gt=0)
     messages_per_minute_per_client: int = Field(60, gt=0)
@@ -40,6 +43,10 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [url.strip().rstrip("/") for url in self.rasa_replicas.split(",") if url.strip()] or [self.rasa_url]
 
     @property
     def action_server_url(self) -> str:

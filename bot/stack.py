@@ -72,6 +72,8 @@ class Stack:
             **{name.upper(): str(value) for name, value in self.settings.dict().items()},
             **self.settings.endpoint_environment(),
             "RASA_TELEMETRY_ENABLED": "false",
+            # Unbuffered, so the logs hold everything a process said (the privacy tests read them).
+            "PYTHONUNBUFFERED": "1",
         }
 
     def endpoints(self) -> Path:
@@ -105,23 +107,25 @@ class Stack:
         self._start_uvicorn("action_server", "api.action_server:app", s.action_server_host,
                             s.action_server_port, "/health", timeout)
 
-    def start_rasa(self, timeout: float = 240) -> None:
+    def start_rasa(self, port: int | None = None, name: str = "rasa", timeout: float = 240) -> None:
         s = self.settings
-        process = self._spawn("rasa", [
+        port = port or s.rasa_port
+        process = self._spawn(name, [
             str(BIN / "rasa"), "run", "--model", str(self.model),
             "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
-            "--interface", s.rasa_host, "--port", str(s.rasa_port),
+            "--interface", s.rasa_host, "--port", str(port),
             "--enable-api", "--auth-token", s.rasa_token,
         ])
-        wait_until(lambda: self.rasa_status().get("model_file"), timeout, "Rasa", process)
+        wait_until(lambda: self.rasa_status(port).get("model_file"), timeout, name, process)
 
     def start_gateway(self, timeout: float = 120) -> None:
         s = self.settings
         self._start_uvicorn("gateway", "api.gateway.app:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
 
-    def rasa_status(self) -> dict:
+    def rasa_status(self, port: int | None = None) -> dict:
         s = self.settings
-        response = httpx.get(f"{s.rasa_url}/status", params={"token": s.rasa_token}, timeout=2)
+        url = f"http://{s.rasa_host}:{port or s.rasa_port}/status"
+        response = httpx.get(url, params={"token": s.rasa_token}, timeout=2)
         return response.json() if response.status_code == 200 else {}
 
     def start(self) -> None:

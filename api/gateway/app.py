@@ -42,7 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         redis = Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True)
-        async with httpx.AsyncClient(base_url=settings.rasa_url) as rasa:
+        async with httpx.AsyncClient() as rasa:
             app.state.gateway = GatewayState(
                 settings=settings,
                 sites=registry,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import httpx
 from redis.asyncio import Redis
@@ -23,3 +24,11 @@ class GatewayState:
     screen: RiskScreen
     replies: Replies
     limiter: RateLimiter
+    replicas: itertools.cycle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.replicas = itertools.cycle(self.settings.rasa_urls)
+
+    def next_rasa(self) -> str:
+        """The Rasa replica for this message: each in turn (they share the Redis stores)."""
+        return next(self.replicas)

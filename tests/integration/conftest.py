@@ -162,3 +162,54 @@ def say(stack: Stack) -> Callable[[str], list[dict]]:
 
     send.sender = sender
     return send
+
+
+class PrivateRedis:
+    """A Redis of the test's own, on its own port, that a test may stop and start again."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                threading.Event().wait(0.05)
+        raise RuntimeError("private Redis did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def private_redis() -> Iterator[PrivateRedis]:
+    server = PrivateRedis(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def chat_with(gateway_url: str, site: str = "test-host"):
+    """A conversation through a gateway: each call sends one message, keeping the session."""
+    session = {"id": None}
+
+    def send(text: str) -> dict:
+        response = httpx.post(f"{gateway_url}/api/chat", timeout=30,
+                              json={"site": site, "session": session["id"], "message": text})
+        body = response.json()
+        session["id"] = body.get("session", session["id"])
+        return body
+
+    send.session = session
+    return send

@@ -42,11 +42,21 @@ class ChatResponse(BaseModel):
     messages: list[ChatMessage]
 
 
+class ErrorBody(BaseModel):
+    """Every error: what went wrong, and a kind message that always carries the crisis number."""
+
+    detail: str
+    messages: list[ChatMessage]
+
+
+ERRORS = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
+
+
 async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[str, Any]] | None:
     """Rasa's answer, or None when it is down, slow or failing."""
     try:
         response = await state.rasa.post(
-            "/webhooks/rest/webhook", json={"sender": session, "message": text},
+            f"{state.next_rasa()}/webhooks/rest/webhook", json={"sender": session, "message": text},
             timeout=state.settings.rasa_timeout_seconds,
         )
         response.raise_for_status()
@@ -65,7 +75,7 @@ def check_origin(request: Request, state: GatewayState, site_id: str) -> None:
         raise HTTPException(403, "this site may not use the chat from that origin")
 
 
-@router.post("", response_model=ChatResponse, response_model_exclude_none=True)
+@router.post("", response_model=ChatResponse, response_model_exclude_none=True, responses=ERRORS)
 async def chat(body: ChatRequest, request: Request, state: State, background: BackgroundTasks):
     check_origin(request, state, body.site)
     if len(body.message) > state.settings.max_message_chars:
@@ -86,7 +96,7 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     return {"session": session, "messages": from_rasa(replies) or state.replies.unavailable()}
 
 
-@router.delete("/{session}", status_code=204, response_class=Response)
+@router.delete("/{session}", status_code=204, response_class=Response, responses=ERRORS)
 async def clear(session: str, state: State) -> Response:
     """Deletes the conversation at once. Unknown or malformed ids get the same answer."""
     if is_valid(session, state.settings.session_secret):

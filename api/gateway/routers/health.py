@@ -15,13 +15,16 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def answers(state, url: str) -> bool:
+    try:
+        return (await state.rasa.get(f"{url}/", timeout=2)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 @router.get("/readyz")
 async def readyz(state: State) -> JSONResponse:
-    checks = {}
-    try:
-        checks["rasa"] = (await state.rasa.get("/", timeout=2)).status_code == 200
-    except httpx.HTTPError:
-        checks["rasa"] = False
+    checks = {"rasa": all([await answers(state, url) for url in state.settings.rasa_urls])}
     try:
         checks["redis"] = bool(await state.redis.ping())
     except RedisError:

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, HTTPException
 
 from api.gateway.deps import State
+from api.gateway.routers.chat import ERRORS
 from bot.content import CRISIS_NUMBER
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
@@ -14,7 +15,7 @@ async def list_sites(state: State) -> list[dict[str, str]]:
     return [{"id": site.id, "name": site.name} for site in state.sites.sites]
 
 
-@router.get("/{site_id}")
+@router.get("/{site_id}", responses=ERRORS)
 async def get_site(site_id: str, state: State) -> dict:
     site = state.sites.get(site_id)
     if site is None:
