@@ -14,12 +14,13 @@ export PYTHONWARNINGS := ignore
 # The values endpoints.yml expands, for the Rasa commands that read it; bot.stack sets the real ones.
 RASA_ENV = eval "$$($(BIN)/python -m bot.settings)"
 
-.PHONY: help run test install model validate train test-stories pytest evaluate-risk clean
+.PHONY: help run test install model validate train test-stories pytest evaluate-risk bench clean
 
 help:
 	@echo "make run    start Backup locally (installs and trains first if needed)"
 	@echo "make test   install everything, validate, train and run all tests"
 	@echo "make evaluate-risk   the risk screen's recall and precision on every labelled set"
+	@echo "make bench  full stack against stock Rasa under load; writes BENCHMARKS.md"
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ evaluate-risk: $(INSTALLED)
 	$(BIN)/python -m bot.risk.evaluate
 
 test: validate evaluate-risk train test-stories pytest
+
+# Side by side with a stock `rasa init` bot under the same load; writes BENCHMARKS.md (~10 min).
+bench: train
+	@scripts/ensure_redis.sh
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf build models results .run .pytest_cache

@@ -1,0 +1,293 @@
+"""Backup's full stack side by side with a stock Rasa 3.6 bot, under the same load, on this machine.
+
+`make bench` runs it: it makes a `rasa init` bot in a temporary folder (timing its training),
+starts it on its REST channel, then drives both with the same multi-turn conversations at 1, 10
+and 50 at once (an async httpx driver, loopback only, bounded in time and count), measures a
+crisis reply's latency while 50 conversations run against Backup, the risk screen's time a
+message, every process's resident memory, start-up time to ready and `rasa train` time, and
+writes the table to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.settings import Settings
+from bot.stack import BIN, ROOT, Stack, redis_available, wait_until
+
+LEVELS = (1, 10, 50)
+SECONDS_PER_LEVEL = 20
+MAX_REQUESTS_PER_LEVEL = 5000
+STOCK_SCRIPT = ["hello", "I am sad", "yes", "no", "are you a bot?", "great", "bye"]
+BACKUP_SCRIPT = ["hello", "is it confidential", "what happens when i call", "whats the number",
+                 "cant sleep after nights", "thanks", "bye"]
+CRISIS = "i cant do this anymore, im going to end it tonight"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(round(q * len(ordered))) - 1)] if ordered else float("nan")
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+class Target:
+    """Where the load goes: a stock Rasa REST channel or Backup's gateway."""
+
+    def __init__(self, name: str, script: list[str], send):
+        self.name, self.script, self.send = name, script, send
+
+
+async def conversation(client: httpx.AsyncClient, target: Target, result: Result, deadline: float,
+                       budget: list[int]) -> None:
+    state: dict = {"sender": uuid.uuid4().hex}
+    while time.monotonic() < deadline:
+        for text in target.script:
+            if time.monotonic() >= deadline or budget[0] <= 0:
+                return
+            budget[0] -= 1
+            started = time.perf_counter()
+            try:
+                ok = await target.send(client, state, text)
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                result.latencies.append((time.perf_counter() - started) * 1000)
+            else:
+                result.errors += 1
+        state = {"sender": uuid.uuid4().hex}
+
+
+async def run_level(target: Target, concurrency: int, crisis: Target | None = None) -> tuple[Result, Result]:
+    result, crisis_result = Result(), Result()
+    limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        deadline = time.monotonic() + SECONDS_PER_LEVEL
+        budget = [MAX_REQUESTS_PER_LEVEL]
+        started = time.perf_counter()
+        tasks = [conversation(client, target, result, deadline, budget) for _ in range(concurrency)]
+        if crisis:
+            tasks.append(crisis_probe(client, crisis, crisis_result, deadline))
+        await asyncio.gather(*tasks)
+        result.seconds = time.perf_counter() - started
+    return result, crisis_result
+
+
+async def crisis_probe(client: httpx.AsyncClient, target: Target, result: Result, deadline: float) -> None:
+    """A crisis message every 200 ms, each in a new conversation, while the load runs."""
+    await asyncio.sleep(1)
+    while time.monotonic() < deadline - 1:
+        started = time.perf_counter()
+        ok = await target.send(client, {"sender": uuid.uuid4().hex}, CRISIS)
+        if ok:
+            result.latencies.append((time.perf_counter() - started) * 1000)
+        else:
+            result.errors += 1
+        await asyncio.sleep(0.2)
+
+
+def stock_target(url: str) -> Target:
+    async def send(client, state, text):
+        response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": state["sender"], "message": text})
+        return response.status_code == 200 and bool(response.json())
+    return Target("stock Rasa (rasa init)", STOCK_SCRIPT, send)
+
+
+def backup_target(url: str, script: list[str] = BACKUP_SCRIPT) -> Target:
+    async def send(client, state, text):
+        response = await client.post(f"{url}/api/chat", json={
+            "site": "intranet-demo", "session": state.get("session"), "message": text})
+        if response.status_code != 200:
+            return False
+        body = response.json()
+        state["session"] = body["session"]
+        return bool(body["messages"])
+    return Target("Backup (gateway, Rasa, actions, Redis)", script, send)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, pids = 0.0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")) / 1024
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pids.extend(int(child) for child in children)
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def redis_rss_mb(url: str) -> float:
+    import redis
+    return redis.Redis.from_url(url).info("memory")["used_memory_rss"] / 2**20
+
+
+def start_stock(folder: Path, port: int) -> tuple[subprocess.Popen, float, float]:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)], cwd=folder,
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    train_seconds = time.perf_counter() - started
+    log = open(folder / "rasa.log", "w")  # noqa: SIM115 (lives as long as the process)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(port)],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: httpx.post(f"{url}/webhooks/rest/webhook", json={"sender": "x", "message": "hi"},
+                                  timeout=5).status_code == 200, 300, "stock Rasa", process)
+    return process, train_seconds, time.perf_counter() - started
+
+
+def backup_train_seconds() -> float:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "rasa"), "train", "--force", "--fixed-model-name", "backup", "--out",
+                    str(Path(tempfile.mkdtemp()))], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    return time.perf_counter() - started
+
+
+def risk_screen_ms() -> tuple[float, float]:
+    from bot.risk import get_screen
+    screen = get_screen()
+    texts = BACKUP_SCRIPT + STOCK_SCRIPT + [CRISIS] * 3
+    for text in texts:
+        screen.assess(text)
+    timings = []
+    for _ in range(200):
+        for text in texts:
+            started = time.perf_counter()
+            screen.assess(text)
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), percentile(timings, 0.99)
+
+
+def row(name: str, level: int, result: Result) -> str:
+    return (f"| {name} | {level} | {result.throughput:.1f} | {statistics.median(result.latencies):.0f} | "
+            f"{percentile(result.latencies, 0.95):.0f} | {percentile(result.latencies, 0.99):.0f} | "
+            f"{result.errors} |")
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    print("1/5 stock Rasa: rasa init (trains the default config)...", flush=True)
+    stock_port = free_port()
+    stock, stock_train, stock_start = start_stock(work, stock_port)
+    results: dict = {}
+    try:
+        stock_mb = rss_mb(stock.pid)
+        print("2/5 load on stock Rasa...", flush=True)
+        for level in LEVELS:
+            results[("stock", level)], _ = asyncio.run(run_level(stock_target(f"http://127.0.0.1:{stock_port}"), level))
+            print(f"    {level:>2} at once: {results[('stock', level)].throughput:.1f} msg/s", flush=True)
+    finally:
+        os.killpg(stock.pid, 15)
+        stock.wait()
+
+    print("3/5 Backup's stack...", flush=True)
+    settings = Settings(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
+                        messages_per_minute_per_session=100_000, messages_per_minute_per_client=1_000_000)
+    stack = Stack(settings, log_dir=work / "backup-logs", use_redis=redis_available(settings.redis_url))
+    started = time.perf_counter()
+    stack.start()
+    backup_start = time.perf_counter() - started
+    try:
+        gateway = backup_target(settings.gateway_url)
+        crisis_target = backup_target(settings.gateway_url, [CRISIS])
+        print("4/5 load on Backup...", flush=True)
+        for level in LEVELS:
+            results[("backup", level)], crisis = asyncio.run(
+                run_level(gateway, level, crisis_target if level == max(LEVELS) else None))
+            print(f"    {level:>2} at once: {results[('backup', level)].throughput:.1f} msg/s", flush=True)
+            if level == max(LEVELS):
+                results["crisis"] = crisis
+        memory = {name: rss_mb(process.pid) for name, process in stack.processes.items()}
+        memory["redis"] = redis_rss_mb(settings.redis_url)
+    finally:
+        stack.stop()
+    print("5/5 training time and risk screen...", flush=True)
+    backup_train = backup_train_seconds()
+    risk_median, risk_p99 = risk_screen_ms()
+    shutil.rmtree(work, ignore_errors=True)
+    write_report(results, stock_train, stock_start, stock_mb, backup_train, backup_start, memory,
+                 risk_median, risk_p99)
+
+
+def write_report(results, stock_train, stock_start, stock_mb, backup_train, backup_start, memory,
+                 risk_median, risk_p99) -> None:
+    crisis = results["crisis"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, on "
+        f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}. Loopback only; {SECONDS_PER_LEVEL} s (at most "
+        f"{MAX_REQUESTS_PER_LEVEL} messages) a level; each conversation is a {len(BACKUP_SCRIPT)}-turn "
+        "script, started again with a new id when it ends.",
+        "",
+        "| stack | at once | msg/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for level in LEVELS:
+        lines.append(row("stock Rasa 3.6 (`rasa init`, REST)", level, results[("stock", level)]))
+        lines.append(row("Backup (gateway → Rasa → actions, Redis)", level, results[("backup", level)]))
+    lines += ["", "| at once | throughput Backup / stock | p95 Backup / stock |", "| --- | --- | --- |"]
+    for level in LEVELS:
+        stock, backup = results[("stock", level)], results[("backup", level)]
+        lines.append(f"| {level} | {backup.throughput / stock.throughput:.2f}x | "
+                     f"{percentile(backup.latencies, 0.95) / percentile(stock.latencies, 0.95):.2f}x |")
+    total = sum(memory.values())
+    lines += [
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        f"| crisis reply while {max(LEVELS)} conversations run (n={len(crisis.latencies)}) | "
+        f"p50 {statistics.median(crisis.latencies):.1f} ms, p99 {percentile(crisis.latencies, 0.99):.1f} ms, "
+        f"errors {crisis.errors} |",
+        f"| risk screen, a message | median {risk_median:.3f} ms, p99 {risk_p99:.3f} ms |",
+        f"| resident memory, Backup | {', '.join(f'{k} {v:.0f} MB' for k, v in memory.items())}; "
+        f"total {total:.0f} MB |",
+        f"| resident memory, stock Rasa | {stock_mb:.0f} MB |",
+        f"| start-up to ready | Backup {backup_start:.1f} s (all processes); stock Rasa {stock_start:.1f} s |",
+        f"| `rasa train` | Backup {backup_train:.1f} s (`--force`); stock {stock_train:.1f} s (`rasa init`) |",
+        "",
+    ]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
