@@ -1,4 +1,4 @@
-"""Starts and stops Backup's local processes: the action server and the Rasa server.
+"""Starts and stops Backup's local processes: the action server, Rasa and the gateway.
 
 `make run` uses `python -m bot.stack`; the integration tests use `Stack` directly, so both
 run the stack the same way. Every process binds to loopback. With Redis reachable Rasa keeps
@@ -120,7 +120,7 @@ class Stack:
 
     def start_gateway(self, timeout: float = 120) -> None:
         s = self.settings
-        self._start_uvicorn("gateway", "api.gateway.app:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
+        self._start_uvicorn("gateway", "api.gateway.serve:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
 
     def rasa_status(self, port: int | None = None) -> dict:
         s = self.settings

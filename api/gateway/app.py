@@ -1,4 +1,4 @@
-"""The gateway application: `uvicorn api.gateway.app:app`.
+"""The gateway application (served by api.gateway.serve).
 
 Every error a person can see carries the crisis number, and nothing a person typed is logged.
 """

@@ -24,28 +24,32 @@ class RateLimiter:
         self.redis = redis
         self.per_session = per_session
         self.per_client = per_client
+        self.salts: dict[str, str] = {}
 
     async def _salt(self) -> str:
-        key = f"{PREFIX}:salt:{time.strftime('%Y-%m-%d', time.gmtime())}"
-        await self.redis.set(key, secrets.token_hex(16), nx=True, ex=2 * 86400)
-        return await self.redis.get(key)
-
-    async def _over(self, key: str, limit: int) -> bool:
-        # One transaction, so a counter never exists without its expiry.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            _, count = await pipe.set(key, 0, ex=60, nx=True).incr(key).execute()
-        return count > limit
+        """The day's salt, shared by every gateway replica through Redis, cached for the day."""
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        if day not in self.salts:
+            key = f"{PREFIX}:salt:{day}"
+            await self.redis.set(key, secrets.token_hex(16), nx=True, ex=2 * 86400)
+            self.salts = {day: await self.redis.get(key)}
+        return self.salts[day]
 
     async def allow(self, session: str | None, client: str) -> bool:
         minute = int(time.time() // 60)
         try:
             salt = await self._salt()
             client_key = hashlib.sha256(f"{salt}:{client}".encode()).hexdigest()[:32]
-            over_client = await self._over(f"{PREFIX}:rate:client:{client_key}:{minute}", self.per_client)
-            over_session = session is not None and await self._over(
-                f"{PREFIX}:rate:session:{session}:{minute}", self.per_session
-            )
+            counters = [(f"{PREFIX}:rate:client:{client_key}:{minute}", self.per_client)]
+            if session is not None:
+                counters.append((f"{PREFIX}:rate:session:{session}:{minute}", self.per_session))
+            # One transaction: a counter never exists without its expiry, one round trip in all.
+            async with self.redis.pipeline(transaction=True) as pipe:
+                for key, _ in counters:
+                    pipe.set(key, 0, ex=60, nx=True).incr(key)
+                replies = await pipe.execute()
         except RedisError as error:
             logger.warning("Rate limiter unavailable, letting the message through: %s", type(error).__name__)
             return True
-        return not (over_client or over_session)
+        counts = replies[1::2]
+        return all(count <= limit for count, (_, limit) in zip(counts, counters))
