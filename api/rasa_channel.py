@@ -18,6 +18,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_speedups
+
 logger = logging.getLogger(__name__)
 
 HANDOFF = "utter_handoff"
@@ -50,6 +52,10 @@ def carries_call(messages: list[dict[str, Any]]) -> bool:
 
 
 class BackupRestInput(RestInput):
+    def __init__(self) -> None:
+        super().__init__()
+        rasa_speedups.apply()
+
     @classmethod
     def name(cls) -> str:
         return "rest"

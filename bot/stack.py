@@ -24,6 +24,7 @@ from bot.settings import Settings, get_settings
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STORE_KEYS = ("tracker_store", "lock_store")
+RASA_NICENESS = 5
 
 
 def redis_available(url: str) -> bool:
@@ -82,12 +83,12 @@ class Stack:
             return source
         return in_memory_endpoints(source, self.log_dir.parent / "endpoints.memory.yml")
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, args: list[str], niceness: int = 0) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             args, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
         self.processes[name] = process
         return process
@@ -110,12 +111,14 @@ class Stack:
     def start_rasa(self, port: int | None = None, name: str = "rasa", timeout: float = 240) -> None:
         s = self.settings
         port = port or s.rasa_port
+        # Rasa does the heavy lifting at a lower priority, so that under load the gateway, which
+        # answers crisis messages itself, still gets the CPU at once.
         process = self._spawn(name, [
             str(BIN / "rasa"), "run", "--model", str(self.model),
             "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
             "--interface", s.rasa_host, "--port", str(port),
             "--enable-api", "--auth-token", s.rasa_token,
-        ])
+        ], niceness=RASA_NICENESS)
         wait_until(lambda: self.rasa_status(port).get("model_file"), timeout, name, process)
 
     def start_gateway(self, timeout: float = 120) -> None:
