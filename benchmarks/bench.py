@@ -118,7 +118,7 @@ async def crisis_probe(client: httpx.AsyncClient, target: Target, result: Result
 def stock_target(url: str) -> Target:
     async def send(client, state, text):
         response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": state["sender"], "message": text})
-        return response.status_code == 200 and bool(response.json())
+        return response.status_code == 200  # an empty reply list is a valid answer for Rasa
     return Target("stock Rasa (rasa init)", STOCK_SCRIPT, send)
 
 
@@ -128,9 +128,8 @@ def backup_target(url: str, script: list[str] = BACKUP_SCRIPT) -> Target:
             "site": "intranet-demo", "session": state.get("session"), "message": text})
         if response.status_code != 200:
             return False
-        body = response.json()
-        state["session"] = body["session"]
-        return bool(body["messages"])
+        state["session"] = response.json()["session"]
+        return True
     return Target("Backup (gateway, Rasa, actions, Redis)", script, send)
 
 
@@ -257,6 +256,8 @@ def write_report(results, stock_train, stock_start, stock_mb, backup_train, back
         f"{platform.system()} {platform.release()}. Loopback only; {SECONDS_PER_LEVEL} s (at most "
         f"{MAX_REQUESTS_PER_LEVEL} messages) a level; each conversation is a {len(BACKUP_SCRIPT)}-turn "
         "script, started again with a new id when it ends.",
+        "",
+        "Errors are failed requests (not HTTP 200, or no answer in 30 s).",
         "",
         "| stack | at once | msg/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | --- | --- | --- | --- | --- | --- |",
