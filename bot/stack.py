@@ -178,7 +178,16 @@ def describe(stack: Stack) -> str:
     ])
 
 
+def stop_on_sigterm() -> None:
+    """`kill`, a service manager or a time-out sends SIGTERM: stop the children then too."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main() -> None:
+    stop_on_sigterm()
     settings = get_settings()
     use_redis = redis_available(settings.redis_url)
     if not use_redis:
