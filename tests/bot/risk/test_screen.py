@@ -21,6 +21,7 @@ def level(text: str) -> Level:
     "this is goodbye",
     "i've been cutting again",
     "i dont feel safe with myself tonight",
+    "tapping out for good after nights",
 ])
 def test_crisis(text):
     assert level(text) is Level.CRISIS
@@ -37,6 +38,8 @@ def test_crisis(text):
     "dying for a brew",
     "we lost a colleague to suicide last year",       # bereavement
     "going to end it with my girlfriend",             # safe span
+    "clocking out for the day",                       # not "for good"
+    "checking out for the weekend",
 ])
 def test_none(text):
     assert level(text) is Level.NONE
