@@ -14,7 +14,6 @@ import asyncio
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import Settings
-from bot.stack import BIN, ROOT, Stack, redis_available, wait_until
+from bot.stack import BIN, ROOT, Stack, free_port, redis_available, wait_until
 
 LEVELS = (1, 10, 50)
 SECONDS_PER_LEVEL = 20
@@ -36,12 +35,6 @@ STOCK_SCRIPT = ["hello", "I am sad", "yes", "no", "are you a bot?", "great", "by
 BACKUP_SCRIPT = ["hello", "is it confidential", "what happens when i call", "whats the number",
                  "cant sleep after nights", "thanks", "bye"]
 CRISIS = "i cant do this anymore, im going to end it tonight"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(samples: list[float], q: float) -> float:

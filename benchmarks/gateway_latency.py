@@ -5,7 +5,6 @@ Usage: python benchmarks/gateway_latency.py [rounds]   (starts its own stack on 
 
 from __future__ import annotations
 
-import socket
 import statistics
 import sys
 import tempfile
@@ -14,18 +13,13 @@ import uuid
 from pathlib import Path
 
 import httpx
+from bench import percentile
 
 from bot.settings import Settings
-from bot.stack import Stack, redis_available
+from bot.stack import Stack, free_port, redis_available
 
 MESSAGES = ["hello", "is it confidential", "what happens when i call", "whats the number",
             "cant sleep after nights", "who runs it", "thanks", "bye"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def timed(client: httpx.Client, url: str, body: dict) -> float:
@@ -35,9 +29,8 @@ def timed(client: httpx.Client, url: str, body: dict) -> float:
 
 
 def summary(name: str, samples: list[float]) -> str:
-    samples = sorted(samples)
-    p95 = samples[int(len(samples) * 0.95) - 1]
-    return f"{name:16} median {statistics.median(samples):6.1f} ms   p95 {p95:6.1f} ms   n={len(samples)}"
+    return (f"{name:16} median {statistics.median(samples):6.1f} ms   "
+            f"p95 {percentile(samples, 0.95):6.1f} ms   n={len(samples)}")
 
 
 def main(rounds: int) -> None:
@@ -62,7 +55,7 @@ def main(rounds: int) -> None:
         print(summary("through gateway", gateway))
         added = [g - d for g, d in zip(gateway, direct)]
         print(f"added by gateway median {statistics.median(added):.1f} ms   "
-              f"p95 {sorted(added)[int(len(added) * 0.95) - 1]:.1f} ms")
+              f"p95 {percentile(added, 0.95):.1f} ms")
     finally:
         stack.stop()
 

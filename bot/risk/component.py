@@ -98,8 +98,8 @@ class RiskScreenComponent:
         matchers = [self.by_anchor[word] for word in words if word in self.by_anchor]
         if len(self.always):
             matchers.append(self.always)
-        found = {hit for matcher in matchers for hit in matcher(doc)}
-        matches = [(self.rules[doc.vocab.strings[key]], doc[start:end]) for key, start, end in found]
+        hits = {hit for matcher in matchers for hit in matcher(doc)}
+        matches = [(self.rules[doc.vocab.strings[key]], doc[start:end]) for key, start, end in hits]
         matches += together_matches(doc, self.together)
         safe = [span for rule, span in matches if rule.level is Level.NONE and rule.scope == "span"]
         context = any(rule.scope == "message" for rule, _ in matches)

@@ -18,6 +18,11 @@ RULES_DIR = DATA / "risk"
 NLU_DIR = DATA / "nlu"
 
 
+def norms(doc) -> str:
+    """The canonical words of a screened message: what the model reads."""
+    return " ".join(token.norm_ for token in doc)
+
+
 @dataclass(frozen=True)
 class Assessment:
     level: Level
@@ -42,7 +47,7 @@ class RiskScreen:
         return self.nlp(cleaned + " .")
 
     def normalised(self, text: str) -> str:
-        return " ".join(token.norm_ for token in self._doc(text))
+        return norms(self._doc(text))
 
     def assess(self, text: str) -> Assessment:
         doc = self._doc(text)
@@ -51,7 +56,7 @@ class RiskScreen:
             # Policing talk about someone else ("attended a hanging"): the rules alone judge it.
             return Assessment(level, rules)
         model_level = self.model.predict(
-            " ".join(token.norm_ for token in doc), rules_heard_distress=level is Level.CONCERN
+            norms(doc), rules_heard_distress=level is Level.CONCERN
         )
         if doc._.risk_negated and model_level is Level.CRISIS:
             # "I'm not going to kill myself": the rules heard the negation; ask, don't hand off.

@@ -6,32 +6,26 @@ The model comes from `make test`'s training step; if none is there, it is traine
 from __future__ import annotations
 
 import functools
-import socket
 import subprocess
 import threading
 import uuid
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 import redis
 import yaml
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.settings import Settings
-from bot.stack import BIN, ROOT, Stack, redis_available
+from bot.stack import BIN, ROOT, Stack, free_port, redis_available
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 HOST_PAGE = """<!doctype html>

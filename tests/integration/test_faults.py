@@ -7,9 +7,9 @@ import time
 import httpx
 import pytest
 
-from bot.stack import Stack
+from bot.stack import Stack, free_port
 
-from .conftest import chat_with, free_port
+from .conftest import chat_with
 
 pytestmark = pytest.mark.integration
 NUMBER = "0300 131 2789"

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import ROOT
-
-from .conftest import free_port
+from bot.stack import ROOT, free_port
 
 pytestmark = pytest.mark.integration
 

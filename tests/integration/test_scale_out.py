@@ -6,9 +6,9 @@ import time
 import pytest
 
 from bot.content import SELF_HELP_TIPS
-from bot.stack import Stack
+from bot.stack import Stack, free_port
 
-from .conftest import chat_with, free_port
+from .conftest import chat_with
 
 pytestmark = pytest.mark.integration
 TTL = 6
