@@ -50,7 +50,9 @@ class RiskScreenClassifier(GraphComponent, IntentClassifier):
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] not in RISK_INTENTS.values()]
         if assessment.level in RISK_INTENTS:
             intent = {"name": RISK_INTENTS[assessment.level], "confidence": 1.0}
-            ranking = [intent, *ranking]
+            # The screen is certain, so no other intent keeps any confidence: a competitor left
+            # near 1.0 would make FallbackClassifier call the message ambiguous and fall back.
+            ranking = [intent, *({**row, "confidence": 0.0} for row in ranking)]
         elif (message.get(INTENT) or {}).get("name") in RISK_INTENTS.values():
             intent = ranking[0] if ranking else {"name": None, "confidence": 0.0}
         else:
