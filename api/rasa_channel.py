@@ -1,11 +1,14 @@
 """Rasa's REST channel as Backup needs it (credentials.yml points Rasa here).
 
-Two differences from Rasa's own: a failure is logged without the message text, and replies
-after a handoff keep the call option: the handoff's payload from the domain, marked pinned.
+Differences from Rasa's own: a failure is logged without the message text; replies after a
+handoff keep the call option (the handoff's payload from the domain, marked pinned); and, when a
+deployment turns the review queue on, a message the NLU did not understand is offered to it
+(bot.review: redacted, unlinked, never from a conversation that touched on risk).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,12 +16,15 @@ from typing import Any
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
+from bot.review.queue import RISK_INTENTS, Item, ReviewQueue, worth_review
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +46,21 @@ def pinned_call(agent: Agent, recipient: str) -> dict[str, Any]:
     return {"recipient_id": recipient, "custom": {**payload, "pinned": True}}
 
 
-async def handed_off(agent: Agent, sender_id: str) -> bool:
-    tracker = await agent.tracker_store.retrieve(sender_id)
+def handed_off(tracker: DialogueStateTracker | None) -> bool:
     return tracker is not None and any(
         isinstance(event, ActionExecuted) and event.action_name == HANDOFF for event in tracker.events
     )
+
+
+def review_item(tracker: DialogueStateTracker | None, message_id: str, confidence_below: float) -> Item | None:
+    """The message as the NLU read it, if worth review and its conversation never touched on risk."""
+    if tracker is None:
+        return None
+    turns = [event for event in tracker.events if isinstance(event, UserUttered)]
+    if any(turn.intent_name in RISK_INTENTS for turn in turns):
+        return None
+    turn = next((turn for turn in reversed(turns) if turn.message_id == message_id), None)
+    return worth_review(turn.parse_data, confidence_below) if turn else None
 
 
 def carries_call(messages: list[dict[str, Any]]) -> bool:
@@ -55,6 +71,32 @@ class BackupRestInput(RestInput):
     def __init__(self) -> None:
         super().__init__()
         rasa_speedups.apply()
+        settings = get_settings()
+        self.review_below = settings.review_confidence_below
+        self.review_delay = settings.review_delay_seconds
+        self.pending: set[asyncio.Task] = set()
+        self.review: ReviewQueue | None = None
+        if settings.review_queue_enabled:
+            self.review = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
+            logger.info("Review queue on: redacted messages the NLU did not understand are kept %d days.",
+                        settings.review_queue_days)
+
+    def offer_for_review(self, agent: Agent, sender_id: str, message_id: str) -> None:
+        """Decides later, so a crisis that follows within the delay (or that the gateway passes on
+        after its reply) still keeps the whole conversation out; a cleared one is gone by then."""
+        task = asyncio.create_task(self._review_later(agent, sender_id, message_id))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _review_later(self, agent: Agent, sender_id: str, message_id: str) -> None:
+        try:
+            await asyncio.sleep(self.review_delay)
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            item = review_item(tracker, message_id, self.review_below)
+            if item is not None and self.review is not None:
+                await asyncio.to_thread(self.review.add, item)
+        except Exception as error:  # noqa: BLE001 (the queue is for trainers; never at a person's cost)
+            logger.warning("Could not keep a message for review: %s", type(error).__name__)
 
     @classmethod
     def name(cls) -> str:
@@ -81,8 +123,11 @@ class BackupRestInput(RestInput):
             except Exception as error:  # noqa: BLE001 (the person must still get an answer)
                 logger.error("Handling a message failed: %s", type(error).__name__)
                 collector.messages = response_messages(agent, FALLBACK, sender_id)
-            if not carries_call(collector.messages) and await handed_off(agent, sender_id):
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            if not carries_call(collector.messages) and handed_off(tracker):
                 collector.messages.append(pinned_call(agent, sender_id))
+            if self.review is not None:
+                self.offer_for_review(agent, sender_id, message.message_id)
             return response.json(collector.messages)
 
         return webhook

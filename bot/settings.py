@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     messages_per_minute_per_session: int = Field(20, gt=0)
     messages_per_minute_per_client: int = Field(60, gt=0)
 
+    # The trainers' review queue (bot.review), off unless a deployment turns it on: redacted
+    # copies of messages that fell to fallback or scored below the confidence, kept for some days.
+    review_queue_enabled: bool = False
+    review_queue_days: int = Field(14, gt=0)
+    review_confidence_below: float = Field(0.5, gt=0, le=1)
+    # A message is judged this long after it came, so that if its conversation turns to risk
+    # meanwhile (or is cleared), nothing of it is kept.
+    review_delay_seconds: float = Field(60.0, ge=0)
+
     class Config:
         env_file = ".env"
 

@@ -23,6 +23,7 @@ from bot.stack import BIN, ROOT, Stack, free_port, redis_available
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
+REVIEW_DELAY = 1.0
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -100,6 +101,8 @@ def settings(ports: dict[str, int], host_origin: str, tmp_path_factory) -> Setti
         rasa_port=ports["rasa"], action_server_port=ports["actions"], gateway_port=ports["gateway"],
         sites_file=str(sites_file(tmp_path_factory.mktemp("sites"), gateway, host_origin)),
         messages_per_minute_per_session=20, messages_per_minute_per_client=10_000,
+        # A deployment that turned the trainers' review queue on, so its privacy is tested for real.
+        review_queue_enabled=True, review_queue_days=2, review_delay_seconds=REVIEW_DELAY,
     )
 
 

@@ -5,7 +5,9 @@ import time
 import httpx
 import pytest
 
-from .conftest import chat_with
+from bot.review.queue import PREFIX
+
+from .conftest import REVIEW_DELAY, chat_with
 
 pytestmark = pytest.mark.integration
 
@@ -31,17 +33,22 @@ def test_a_marker_phrase_stays_in_the_live_conversation_only(stack, redis_client
     for text in (f"hello, {marker}", f"i'm so stressed {marker}", f"i want to end my life {marker}",
                  f"what happens when i call {marker}", "/self_help"):
         send(text)
-    time.sleep(1.5)  # the gateway tells Rasa of the crisis message after replying
+    time.sleep(REVIEW_DELAY + 1.5)  # Rasa hears of the crisis after the reply; the queue judges later
     session = send.session["id"]
 
     for log in stack.log_dir.glob("*.log"):
         assert marker not in log.read_text(errors="replace"), f"message text in {log.name}"
 
-    holding = {key for key, value in redis_values(redis_client) if marker in key or marker in value}
-    assert holding == {f"backup:tracker:{session}"}
+    holding = {key: value for key, value in redis_values(redis_client) if marker in key or marker in value}
+    # The stack runs with the review queue on: an unclear message before the crisis may be there,
+    # redacted and unlinked; nothing from the crisis on ever is.
+    reviewed = {key: value for key, value in holding.items() if key.startswith(PREFIX)}
+    assert set(holding) - set(reviewed) == {f"backup:tracker:{session}"}
+    for value in reviewed.values():
+        assert "end my life" not in value and "call" not in value and session not in value
 
     assert not any("127.0.0.1" in key or "127.0.0.1" in value for key, value in redis_values(redis_client)), \
         "a client address is stored in Redis"
 
     assert httpx.delete(f"{stack.settings.gateway_url}/api/chat/{session}").status_code == 204
-    assert not any(marker in key or marker in value for key, value in redis_values(redis_client))
+    assert {key for key, value in redis_values(redis_client) if marker in key or marker in value} == set(reviewed)

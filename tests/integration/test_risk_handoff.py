@@ -1,8 +1,12 @@
 """The risk screen inside the real Rasa: handoff, the check question, and the pinned call option."""
 
+import httpx
 import pytest
 import yaml
 
+from bot.nlu.risk_screen import RISK_INTENTS
+from bot.risk import get_screen
+from bot.risk.rules import read_jsonl
 from bot.stack import ROOT
 
 pytestmark = pytest.mark.integration
@@ -73,3 +77,17 @@ def test_hard_negatives_get_no_handoff(say, text):
     replies = say(text)
     assert handoff(replies) is None
     assert all(r.get("text") not in (HANDOFF_TEXT, CHECK_TEXT) for r in replies)
+
+
+def test_rasa_routes_every_labelled_message_as_the_screen_judged_it(stack):
+    """Nothing between the screen and the policies (the fallback classifier, say) may undo it."""
+    screen = get_screen()
+    wrong = []
+    with httpx.Client(base_url=stack.settings.rasa_url, params={"token": stack.settings.rasa_token}) as rasa:
+        for _, row in read_jsonl(ROOT / "tests/data/risk_eval.jsonl"):
+            level = screen.assess(row["text"]).level
+            intent = rasa.post("/model/parse", json={"text": row["text"]}, timeout=30).json()["intent"]["name"]
+            routed = intent in RISK_INTENTS.values()
+            if (level in RISK_INTENTS) != routed or (routed and intent != RISK_INTENTS[level]):
+                wrong.append((level.value, intent))
+    assert wrong == []

@@ -1,0 +1,43 @@
+"""Which messages the channel offers to the review queue, read from the conversation's tracker."""
+
+from __future__ import annotations
+
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from api.rasa_channel import handed_off, review_item
+
+
+def turn(text: str, intent: str, confidence: float, message_id: str) -> UserUttered:
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "out_of_scope", "confidence": 0.1}]
+    return UserUttered(text, {"name": intent, "confidence": confidence},
+                       parse_data={"intent_ranking": ranking}, message_id=message_id)
+
+
+def tracker(*events) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("someone", list(events))
+
+
+def test_a_fallback_message_is_offered_with_its_text_and_a_guess():
+    item = review_item(tracker(turn("hi", "greet", 0.9, "a"), turn("parking?", "nlu_fallback", 0.7, "b")), "b", 0.5)
+    assert item is not None and item.text == "parking?" and item.guess == "out_of_scope"
+
+
+def test_only_the_message_just_handled_is_offered():
+    conversation = tracker(turn("parking?", "nlu_fallback", 0.7, "a"), turn("hi", "greet", 0.9, "b"))
+    assert review_item(conversation, "b", 0.5) is None
+
+
+def test_nothing_from_a_conversation_that_touched_on_risk_is_offered():
+    conversation = tracker(turn("i can't cope", "risk_concern", 1.0, "a"), turn("parking?", "nlu_fallback", 0.7, "b"))
+    assert review_item(conversation, "b", 0.5) is None
+
+
+def test_no_tracker_no_offer():
+    assert review_item(None, "b", 0.5) is None
+
+
+def test_handed_off_once_the_handoff_was_uttered():
+    assert not handed_off(None)
+    assert not handed_off(tracker(turn("hi", "greet", 0.9, "a")))
+    assert handed_off(tracker(turn("x", "risk_crisis", 1.0, "a"), ActionExecuted("utter_handoff")))
