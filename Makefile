@@ -14,13 +14,18 @@ export PYTHONWARNINGS := ignore
 # The values endpoints.yml expands, for the Rasa commands that read it; bot.stack sets the real ones.
 RASA_ENV = eval "$$($(BIN)/python -m bot.settings)"
 
-.PHONY: help run test install model validate train test-stories pytest evaluate-risk bench clean
+.PHONY: help run test install model validate train test-stories pytest evaluate-risk evaluate shell \
+	interactive review-export bench clean
 
 help:
-	@echo "make run    start Backup locally (installs and trains first if needed)"
-	@echo "make test   install everything, validate, train and run all tests"
+	@echo "make run             start Backup locally (installs and trains first if needed)"
+	@echo "make test            install everything, validate, train, evaluate and run all tests"
+	@echo "make evaluate        everything trainers measure, in one run; writes reports/summary.md"
 	@echo "make evaluate-risk   the risk screen's recall and precision on every labelled set"
-	@echo "make bench  full stack against stock Rasa under load; writes BENCHMARKS.md"
+	@echo "make shell           talk to the bot in this terminal (rasa shell)"
+	@echo "make interactive     teach the bot turn by turn (rasa interactive)"
+	@echo "make review-export   the review queue as a draft NLU file in reports/ (then emptied)"
+	@echo "make bench           full stack against stock Rasa under load; writes BENCHMARKS.md"
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +64,20 @@ pytest: train
 evaluate-risk: $(INSTALLED)
 	$(BIN)/python -m bot.risk.evaluate
 
-test: validate evaluate-risk train test-stories pytest
+# NLU cross-validation (FOLDS=0 skips it), the held-back set, the conversation tests and the risk
+# screen; writes reports/summary.md and fails when a gate does (see TRAINERS.md).
+FOLDS ?= 5
+evaluate: train
+	$(BIN)/python -m bot.evaluation --folds $(FOLDS)
+
+# The action server, then Rasa's own shell or interactive learning in this terminal.
+shell interactive: train
+	$(BIN)/python -m bot.stack $@
+
+review-export: $(INSTALLED)
+	$(BIN)/python -m bot.review export
+
+test: validate evaluate pytest
 
 # Side by side with a stock `rasa init` bot under the same load; writes BENCHMARKS.md (~10 min).
 bench: train
@@ -67,4 +85,4 @@ bench: train
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf build models results .run .pytest_cache
+	rm -rf build models results reports .run .pytest_cache

@@ -1,7 +1,8 @@
 """Starts and stops Backup's local processes: the action server, Rasa and the gateway.
 
-`make run` uses `python -m bot.stack`; the integration tests use `Stack` directly, so both
-run the stack the same way. Every process binds to loopback. With Redis reachable Rasa keeps
+`make run` uses `python -m bot.stack`; `make shell` and `make interactive` use
+`python -m bot.stack shell|interactive` (the action server, then `rasa shell` or `rasa interactive`
+in the terminal); the integration tests use `Stack` directly, so all run the stack the same way. Every process binds to loopback. With Redis reachable Rasa keeps
 trackers and locks there; without it Rasa runs on its in-memory stores.
 """
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STORE_KEYS = ("tracker_store", "lock_store")
 RASA_NICENESS = 5
+TALK_COMMANDS = ("shell", "interactive")
 
 
 def free_port() -> int:
@@ -194,7 +196,24 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def main() -> None:
+def talk(stack: Stack, command: str) -> int:
+    """`rasa shell` or `rasa interactive` in this terminal, against the real action server."""
+    print("Starting the action server; Rasa then takes about a minute. /stop or Ctrl-C leaves.", flush=True)
+    stack.start_action_server()
+    try:
+        return subprocess.run([
+            str(BIN / "rasa"), command, "--model", str(stack.model),
+            "--endpoints", str(stack.endpoints()), "--port", str(free_port()),
+            *(["--interface", stack.settings.rasa_host] if command == "shell" else []),
+            *(["--skip-visualization"] if command == "interactive" else []),
+        ], cwd=ROOT, env=stack.environment()).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stack.stop()
+
+
+def main(argv: list[str]) -> int:
     stop_on_sigterm()
     settings = get_settings()
     use_redis = redis_available(settings.redis_url)
@@ -202,6 +221,11 @@ def main() -> None:
         print(f"Redis is not reachable at {settings.redis_url}: "
               "running on Rasa's in-memory stores (conversations are lost on restart).")
     stack = Stack(settings, use_redis=use_redis)
+    if argv and argv[0] in TALK_COMMANDS:
+        return talk(stack, argv[0])
+    if argv:
+        print(f"usage: python -m bot.stack [{'|'.join(TALK_COMMANDS)}]", file=sys.stderr)
+        return 2
     print("Starting the action server, Rasa (about a minute) and the gateway...", flush=True)
     stack.start()
     print(describe(stack), flush=True)
@@ -214,7 +238,8 @@ def main() -> None:
     finally:
         stack.stop()
         print("Stopped.")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""How well the assistant understands: cross-validation, held-back set, conversations, risk screen."""

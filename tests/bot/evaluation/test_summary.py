@@ -1,0 +1,90 @@
+"""The evaluation summary: scores computed from Rasa's per-message results, and the comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.evaluation.__main__ import keep_previous
+from bot.evaluation.summary import nlu_scores, render, story_scores
+
+
+def write_results(folder, rows: list[tuple[str, str]]) -> None:
+    def as_json(selected):
+        return json.dumps([{"text": f"m{i}", "intent": e, "intent_prediction": {"name": p, "confidence": 0.5}}
+                           for i, (e, p) in enumerate(selected)])
+    (folder / "intent_successes.json").write_text(as_json([r for r in rows if r[0] == r[1]]))
+    (folder / "intent_errors.json").write_text(as_json([r for r in rows if r[0] != r[1]]))
+
+
+@pytest.fixture
+def scores(tmp_path):
+    write_results(tmp_path, [
+        ("greet", "greet"), ("greet", "greet"), ("greet", "thank"),
+        ("thank", "thank"), ("thank", "nlu_fallback"),
+        ("feeling_low", "risk_concern"), ("risk_crisis", "risk_crisis"),
+    ])
+    return nlu_scores(tmp_path)
+
+
+def test_precision_recall_and_f1_per_intent(scores):
+    assert scores["intents"]["greet"] == pytest.approx({"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "support": 3})
+    assert scores["intents"]["thank"] == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2})
+
+
+def test_macro_f1_averages_the_intents_of_the_test_set_only(scores):
+    # nlu_fallback was predicted but is no intent of the set: it does not drag the mean down.
+    assert set(scores["intents"]) == {"greet", "thank"}
+    assert scores["macro_f1"] == pytest.approx(0.65)
+    assert scores["accuracy"] == pytest.approx(3 / 5)
+
+
+def test_messages_the_risk_screen_took_are_counted_apart(scores):
+    assert scores["messages"] == 7
+    assert scores["routed"] == {"risk_concern": 1}
+
+
+def test_most_confused_pairs(scores):
+    assert sorted(scores["confused"]) == [["greet", "thank", 1], ["thank", "nlu_fallback", 1]]
+
+
+def summary_with(macro_f1: float, scores: dict) -> dict:
+    return {
+        "finished": "2026-11-28 10:00 UTC",
+        "gates": [{"name": "held-back NLU macro F1 ≥ 0.90", "passed": macro_f1 >= 0.9}],
+        "nlu_heldback": {**scores, "macro_f1": macro_f1, "folder": "nlu_heldback"},
+        "stories": {"correct": 16, "total": 16, "accuracy": 1.0, "action_accuracy": 1.0},
+        "risk": {"risk_eval.jsonl": {"levels": {"crisis": {"recall": 1.0, "precision": 0.98, "support": 197}},
+                                     "none_as_crisis": 0.0, "misses": 3, "passed": True}},
+    }
+
+
+def test_the_summary_shows_what_changed_since_the_previous_run(scores):
+    text = render(summary_with(0.92, scores), previous=summary_with(0.90, scores))
+    assert "Macro F1 **0.920** (+0.020)" in text
+    assert "| greet | 1.00 | 0.67 | 0.80 (=) | 3 |" in text
+    assert "the risk screen took 1 as concern" in text
+
+
+def test_the_first_summary_says_there_is_nothing_to_compare(scores):
+    text = render(summary_with(0.85, scores), previous=None)
+    assert "no previous run to compare with" in text
+    assert "| held-back NLU macro F1 ≥ 0.90 | **FAIL** |" in text
+
+
+def test_the_last_summary_becomes_the_previous_one(tmp_path):
+    (tmp_path / "summary.json").write_text(json.dumps({"finished": "then"}))
+    (tmp_path / "summary.md").write_text("# then")
+    assert keep_previous(tmp_path) == {"finished": "then"}
+    assert not (tmp_path / "summary.json").exists()
+    assert (tmp_path / "previous" / "summary.md").read_text() == "# then"
+    # A run that failed before writing its summary still compares with the one before.
+    assert keep_previous(tmp_path) == {"finished": "then"}
+
+
+def test_story_scores(tmp_path):
+    report = {"accuracy": 0.98, "conversation_accuracy": {"accuracy": 0.9375, "correct": 15, "total": 16}}
+    (tmp_path / "story_report.json").write_text(json.dumps(report))
+    assert story_scores(tmp_path / "story_report.json") == {
+        "correct": 15, "total": 16, "accuracy": 0.9375, "action_accuracy": 0.98}
