@@ -34,11 +34,15 @@ HEADER = """\
 """
 
 
+def messages(count: int) -> str:
+    return f"{count} message" + ("" if count == 1 else "s")
+
+
 def draft(items: list[Item], today: date) -> str:
     by_guess: dict[str, set[str]] = defaultdict(set)
     for item in items:
         by_guess[item.guess].add(MARKUP.sub("", item.text).strip())
-    lines = [HEADER.format(today=today.isoformat(), count=f"{len(items)} message" + ("s" if len(items) != 1 else "")), 'version: "3.1"', "nlu:"]
+    lines = [HEADER.format(today=today.isoformat(), count=messages(len(items))), 'version: "3.1"', "nlu:"]
     for guess in sorted(by_guess):
         lines += [f"- intent: {guess}", "  examples: |"]
         lines += [f"    - {text}" for text in sorted(by_guess[guess]) if text]
@@ -57,7 +61,7 @@ def main(argv: list[str]) -> int:
     queue = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
     waiting = queue.items()
     if args.command == "count":
-        print(f"{len(waiting)} messages wait for review.")
+        print(f"{messages(len(waiting))} waiting for review.")
         return 0
     if not waiting:
         print("The review queue is empty: nothing exported.")
@@ -65,7 +69,7 @@ def main(argv: list[str]) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(draft(list(waiting.values()), date.today()))
     queue.delete(list(waiting))
-    print(f"Exported {len(waiting)} messages to {args.out} and deleted them from the queue.")
+    print(f"Exported {messages(len(waiting))} to {args.out} and deleted them from the queue.")
     return 0
 
 

@@ -96,11 +96,13 @@ INTRODUCTION = re.compile(
     r"|call[ \t]+me|this[ \t]+is)"
     rf"[ \t]+(?P<first>{WORD})\b{SECOND_WORD}"
 )
-# Mid-sentence: after a word, a comma or a placeholder on the same line, never after . ! ? or a
-# line break, where a capital says nothing.
+# Mid-sentence: after a word, a comma or a placeholder on the same line.
 CAPITALISED = re.compile(
     r"(?<=[\w,;&>)][ \t])(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?\b"
 )
+# At the start of a sentence a capital says nothing, but a word no dictionary has ("Lorna said")
+# is still most likely a name.
+SENTENCE_START = re.compile(r"(?:^|(?<=[.!?][ \t]))(?:[A-Z]['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b", re.MULTILINE)
 
 # Services and terms often capitalised mid-sentence that english_words() does not hold.
 SERVICE_TERMS = frozenset(
@@ -172,6 +174,10 @@ def introduced_name(match: re.Match[str]) -> str:
     return name_span(match, is_name(first, after_title=True))
 
 
+def unknown_word(match: re.Match[str]) -> str:
+    return "<name>" if is_name(match.group()) else match.group()
+
+
 def phone(match: re.Match[str]) -> str:
     digits = "".join(char for char in match.group() if char.isdigit())
     if digits.startswith("44"):
@@ -200,4 +206,5 @@ def redact(text: str) -> str:
         text = ADDRESS.sub("<address>", text)
     text = TITLED.sub(titled_name, text)
     text = INTRODUCTION.sub(introduced_name, text)
-    return CAPITALISED.sub(lambda match: "<name>" if is_name(match.group()) else match.group(), text)
+    text = CAPITALISED.sub(unknown_word, text)
+    return SENTENCE_START.sub(unknown_word, text)
