@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 # Unclear on purpose, and full of personal details.
 UNCLEAR = [
     "Tell Sgt Okonkwo my collar number is 4521 and ring 07700 900123 about the Zorblax thing",
-    "email jamie.fox@example.org re the permit for NE1 4ST",
+    "jamie.fox@example.org wants the Zorblax paperwork for NE1 4ST",
 ]
 PERSONAL = ["Okonkwo", "4521", "07700", "900123", "jamie.fox", "example.org", "NE1 4ST"]
 
