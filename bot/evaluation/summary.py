@@ -48,6 +48,7 @@ def nlu_scores(folder: Path, top_confusions: int = 10) -> dict[str, Any]:
     confused = Counter((e, p) for e, p in scored if e != p).most_common(top_confusions)
     return {
         "messages": len(rows),
+        "scored": len(scored),
         "routed": dict(routed),
         "accuracy": sum(correct.values()) / len(scored),
         "macro_f1": sum(row["f1"] for row in intents.values()) / len(intents),
@@ -109,8 +110,8 @@ def _nlu_section(title: str, key: str, summary: dict, previous: dict | None) -> 
         "",
         f"Macro F1 **{nlu['macro_f1']:.3f}**{_delta(nlu['macro_f1'], _get(previous, key, 'macro_f1'))}, "
         f"accuracy {nlu['accuracy']:.3f}{_delta(nlu['accuracy'], _get(previous, key, 'accuracy'))}, "
-        f"on the {nlu['messages'] - sum(nlu['routed'].values())} of {nlu['messages']} messages left to the "
-        f"intent classifier; the risk screen took {_routed(nlu['routed'])}. "
+        f"on the {nlu['scored']} of {nlu['messages']} messages that are catalogue intents and that the risk "
+        f"screen left to the intent classifier (it took {_routed(nlu['routed'])}). "
         f"Pictures: [confusion matrix]({nlu['folder']}/intent_confusion_matrix.png), "
         f"[confidence histogram]({nlu['folder']}/intent_histogram.png); "
         f"every wrong prediction: `{nlu['folder']}/intent_errors.json`.",

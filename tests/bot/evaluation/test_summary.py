@@ -42,6 +42,7 @@ def test_macro_f1_averages_the_intents_of_the_test_set_only(scores):
 
 def test_messages_the_risk_screen_took_are_counted_apart(scores):
     assert scores["messages"] == 7
+    assert scores["scored"] == 5  # neither the risk example nor the message the screen took
     assert scores["routed"] == {"risk_concern": 1}
 
 
@@ -64,7 +65,7 @@ def test_the_summary_shows_what_changed_since_the_previous_run(scores):
     text = render(summary_with(0.92, scores), previous=summary_with(0.90, scores))
     assert "Macro F1 **0.920** (+0.020)" in text
     assert "| greet | 1.00 | 0.67 | 0.80 (=) | 3 |" in text
-    assert "the risk screen took 1 as concern" in text
+    assert "on the 5 of 7 messages" in text and "(it took 1 as concern)" in text
 
 
 def test_the_first_summary_says_there_is_nothing_to_compare(scores):
