@@ -23,7 +23,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
-from bot.review.queue import RISK_INTENTS, Item, ReviewQueue, worth_review
+from bot.review.queue import Item, ReviewQueue, worth_review
+from bot.risk.model import RISK_INTENTS
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)

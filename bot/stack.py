@@ -2,8 +2,9 @@
 
 `make run` uses `python -m bot.stack`; `make shell` and `make interactive` use
 `python -m bot.stack shell|interactive` (the action server, then `rasa shell` or `rasa interactive`
-in the terminal); the integration tests use `Stack` directly, so all run the stack the same way. Every process binds to loopback. With Redis reachable Rasa keeps
-trackers and locks there; without it Rasa runs on its in-memory stores.
+in the terminal); the integration tests use `Stack` directly, so all run the stack the same way.
+Every process binds to loopback. With Redis reachable Rasa keeps trackers and locks there;
+without it Rasa runs on its in-memory stores.
 """
 
 from __future__ import annotations

@@ -101,8 +101,7 @@ def main(argv: list[str]) -> int:
                     "--runs", "1", "--folds", str(args.folds), "--successes", "--out", str(folder))
         summary["nlu_cv"] = {**nlu_scores(folder), "folds": args.folds, "folder": "nlu_cv"}
     else:
-        stages.number += 1
-        print(f"[1/{STAGES}] NLU cross-validation skipped (--folds 0)")
+        stages.local("NLU cross-validation skipped (--folds 0)")
 
     folder = fresh(args.out / "nlu_heldback")
     stages.rasa(f"NLU on the held-back set, {HELD_BACK}", "nlu_heldback.log",

@@ -14,8 +14,7 @@ from typing import Any
 
 from bot.risk import Level
 from bot.risk.evaluate import Report
-
-RISK_INTENTS = {"risk_crisis", "risk_concern"}
+from bot.risk.model import RISK_INTENTS
 
 
 def predictions(folder: Path) -> list[tuple[str, str]]:

@@ -16,10 +16,10 @@ import redis
 
 from bot.review.redact import redact
 from bot.risk import Level, get_screen
+from bot.risk.model import RISK_INTENTS
 
 PREFIX = "backup:review:"
-RISK_INTENTS = frozenset({"risk_crisis", "risk_concern"})
-NOT_A_GUESS = RISK_INTENTS | {"nlu_fallback"}
+NOT_A_GUESS = {*RISK_INTENTS, "nlu_fallback"}
 SECONDS_A_DAY = 86_400
 
 
