@@ -7,7 +7,8 @@ from fastapi import Depends, Request
 from api.gateway.state import GatewayState
 
 
-def get_state(request: Request) -> GatewayState:
+async def get_state(request: Request) -> GatewayState:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop on every request.
     return request.app.state.gateway
 
 

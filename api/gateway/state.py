@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 from redis.asyncio import Redis
 
 from api.gateway.limits import RateLimiter
@@ -20,7 +20,7 @@ class GatewayState:
     settings: Settings
     sites: Registry
     redis: Redis
-    rasa: httpx.AsyncClient
+    rasa: aiohttp.ClientSession
     screen: RiskScreen
     replies: Replies
     limiter: RateLimiter

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
-import httpx
+import aiohttp
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
@@ -55,13 +56,12 @@ ERRORS = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 
 async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[str, Any]] | None:
     """Rasa's answer, or None when it is down, slow or failing."""
     try:
-        response = await state.rasa.post(
+        async with state.rasa.post(
             f"{state.next_rasa()}/webhooks/rest/webhook", json={"sender": session, "message": text},
-            timeout=state.settings.rasa_timeout_seconds,
-        )
-        response.raise_for_status()
-        return response.json()
-    except (httpx.HTTPError, ValueError) as error:
+            timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
+        ) as response:
+            return await response.json()
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         logger.warning("Rasa did not answer: %s", type(error).__name__)
         return None
 

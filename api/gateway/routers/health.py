@@ -1,6 +1,8 @@
 """GET /healthz (the process is alive) and GET /readyz (Rasa and Redis answer)."""
 
-import httpx
+import asyncio
+
+import aiohttp
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
@@ -17,8 +19,9 @@ async def healthz() -> dict[str, str]:
 
 async def answers(state, url: str) -> bool:
     try:
-        return (await state.rasa.get(f"{url}/", timeout=2)).status_code == 200
-    except httpx.HTTPError:
+        async with state.rasa.get(f"{url}/", timeout=aiohttp.ClientTimeout(total=2)) as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
         return False
 
 
