@@ -1,16 +1,128 @@
-"""A measured hot spot in Rasa 3.6, fixed where Rasa looks it up.
+"""Measured hot spots in Rasa 3.6, fixed where Rasa looks them up (profiles: BENCHMARKS.md).
 
-Every event read back from the tracker store goes through `Event.resolve_by_type`, which walks
-all of Event's subclasses (with `inspect.isabstract` on each) on every call: about an eighth of
-Rasa's CPU under load in our profile. The answer for a type name never changes once Rasa is
-imported, so it is cached. Applied once, by the REST channel, in the Rasa process only.
+Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's behaviour.
+
+- `Event.resolve_by_type` walks all of Event's subclasses (with `inspect.isabstract` on each) for
+  every event read back from the tracker store. The answer for a type name never changes once
+  Rasa is imported, so it is cached.
+- The graph runner works out, on every NLU parse and every action prediction, which nodes its
+  targets need, by a recursion that visits shared nodes again and again (~7% of Rasa's CPU). A
+  loaded model's graph never changes, so the answer is cached per graph and target list.
+- Every graph run (an NLU parse, each action prediction) goes through dask's scheduler, whose
+  bookkeeping for a graph of ten nodes run one after another on one thread cost more than some of
+  the nodes (~12%). The graph is run in the same order without it.
+- scikit-learn scores a message as `X @ coef_.T`; with the row-major weights Rasa loads, scipy
+  first copies the whole transposed weight matrix (vocabulary x intents), for every message. Column-
+  major weights give the same numbers with no copy.
+- The Redis tracker store, on every save, reads the stored conversation back, rebuilds it as
+  events and replays it to check that nothing is lost (~10%). The stored conversation is almost
+  always exactly the start of the one being saved (the processor read it under the conversation's
+  lock and added this turn), which comparing the JSON shows far more cheaply; anything else still
+  goes through Rasa's own merge.
 """
 
-import functools
+from __future__ import annotations
 
+import functools
+import json
+from typing import Any
+
+import numpy as np
+from dask.core import istask
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.engine.exceptions import GraphRunError
+from rasa.engine.graph import GraphSchema
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 
 
 def apply() -> None:
     if not hasattr(Event.resolve_by_type, "cache_info"):
         Event.resolve_by_type = staticmethod(functools.lru_cache(maxsize=256)(Event.resolve_by_type))
+    if not hasattr(GraphSchema.minimal_graph_schema, "cached"):
+        GraphSchema.minimal_graph_schema = cached_minimal_schema(GraphSchema.minimal_graph_schema)
+    if DaskGraphRunner.run is not run_without_scheduler:
+        DaskGraphRunner.run = run_without_scheduler
+    if not hasattr(LogisticRegressionClassifier.load, "column_major"):
+        LogisticRegressionClassifier.load = with_column_major_weights(LogisticRegressionClassifier.load)
+    if not hasattr(RedisTrackerStore.save, "merge"):
+        RedisTrackerStore.save = save_without_replay(RedisTrackerStore.save)
+
+
+def cached_minimal_schema(original):
+    @functools.wraps(original)
+    def minimal_graph_schema(self: GraphSchema, targets: list[str] | None = None) -> GraphSchema:
+        if not targets:  # training prunes throwaway schemas this way: nothing worth keeping
+            return original(self, targets)
+        cache = self.__dict__.setdefault("_minimal_schemas", {})
+        key = tuple(targets)
+        if key not in cache:
+            cache[key] = original(self, targets)
+        return cache[key]
+
+    minimal_graph_schema.cached = True
+    return minimal_graph_schema
+
+
+def run_in_order(graph: dict[str, Any], targets: list[str]) -> list[Any]:
+    """What `dask.get` returns for the graphs Rasa builds: each task, a tuple of a callable and the
+    names of the nodes it needs, is called once on their results; anything else is a value."""
+    results: dict[str, Any] = {}
+
+    def result(key: str) -> Any:
+        if key not in results:
+            task = graph[key]
+            results[key] = task[0](*(result(need) for need in task[1:])) if istask(task) else task
+        return results[key]
+
+    return [result(target) for target in targets]
+
+
+def run_without_scheduler(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
+                          targets: list[str] | None = None) -> dict[str, Any]:
+    """DaskGraphRunner.run, with run_in_order in place of dask.get."""
+    targets = targets or self._graph_schema.target_names
+    graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(targets))
+    self._add_inputs_to_graph(inputs, graph)
+    try:
+        return dict(run_in_order(graph, targets))
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+
+
+def with_column_major_weights(load):
+    """Wraps a component's `load` classmethod (bound, as read from the class)."""
+    @functools.wraps(load.__func__)
+    def loaded(cls, *args: Any, **kwargs: Any):
+        component = load.__func__(cls, *args, **kwargs)
+        classifier = getattr(component, "clf", None)
+        if hasattr(classifier, "coef_"):
+            classifier.coef_ = np.asfortranarray(classifier.coef_)
+        return component
+
+    loaded.column_major = True
+    return classmethod(loaded)
+
+
+def starts(stored: str | bytes, dialogue: dict[str, Any]) -> bool:
+    """Whether the stored conversation is the same conversation's first events, unchanged."""
+    prior = json.loads(stored)
+    events = prior.get("events", [])
+    return prior.get("name") == dialogue["name"] and dialogue["events"][: len(events)] == events
+
+
+def save_without_replay(merge):
+    async def save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        key = self.key_prefix + tracker.sender_id
+        dialogue = tracker.as_dialogue().as_dict()
+        stored = self.red.get(key)
+        if stored is not None and not starts(stored, dialogue):
+            await merge(self, tracker, timeout)
+            return
+        await self.stream_events(tracker)
+        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp)
+
+    save.merge = merge
+    return save

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Several Rasa replicas sharing the Redis stores, comma-separated; the gateway takes them in
     # turn, message by message. Empty: just rasa_host:rasa_port.
     rasa_replicas: str = ""
+    # Sanic worker processes in each Rasa server (forked, sharing the model's memory pages); Rasa
+    # allows more than one only with the Redis lock store, and uses one on its in-memory stores.
+    rasa_workers: int = Field(2, ge=1)
     max_message_chars: int = Field(1000, gt=0)
     messages_per_minute_per_session: int = Field(20, gt=0)
     messages_per_minute_per_client: int = Field(60, gt=0)

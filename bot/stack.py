@@ -94,11 +94,11 @@ class Stack:
             return source
         return in_memory_endpoints(source, self.log_dir.parent / "endpoints.memory.yml")
 
-    def _spawn(self, name: str, args: list[str], niceness: int = 0) -> subprocess.Popen:
+    def _spawn(self, name: str, args: list[str], niceness: int = 0, env: dict[str, str] | None = None) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
-            args, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            args, cwd=ROOT, env={**self.environment(), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
         self.processes[name] = process
@@ -129,7 +129,7 @@ class Stack:
             "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
             "--interface", s.rasa_host, "--port", str(port),
             "--enable-api", "--auth-token", s.rasa_token,
-        ], niceness=RASA_NICENESS)
+        ], niceness=RASA_NICENESS, env={"SANIC_WORKERS": str(s.rasa_workers)})
         wait_until(lambda: self.rasa_status(port).get("model_file"), timeout, name, process)
 
     def start_gateway(self, timeout: float = 120) -> None:

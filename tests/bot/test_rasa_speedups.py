@@ -1,6 +1,33 @@
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+import json
+
+import pytest
+from rasa.core.tracker_store import RedisTrackerStore
+from rasa.engine.graph import GraphSchema, SchemaNode
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_speedups
+
+
+DOMAIN = Domain.from_dict({"slots": {"tips_given": {"type": "float", "mappings": [{"type": "custom"}]}}})
+
+
+def conversation(*events: Event) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("someone", list(events), slots=DOMAIN.slots)
+
+
+class FakeRedis:
+    def __init__(self):
+        self.values, self.expiries = {}, {}
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def set(self, key, value, ex=None):
+        self.values[key], self.expiries[key] = value.encode(), ex
 
 
 def test_resolving_event_types_is_cached_and_still_right():
@@ -13,3 +40,114 @@ def test_resolving_event_types_is_cached_and_still_right():
     assert Event.resolve_by_type.cache_info().currsize >= 3
     events = [Event.from_parameters({"event": "slot", "name": "x", "value": 1})]
     assert events == [SlotSet("x", 1)]
+
+
+def node(needs: dict, is_target: bool = False) -> SchemaNode:
+    return SchemaNode(needs=needs, uses=object, constructor_name="load", fn="run", config={}, is_target=is_target)
+
+
+def test_the_nodes_a_target_needs_are_worked_out_once_and_right():
+    rasa_speedups.apply()
+    schema = GraphSchema({"a": node({}), "b": node({"x": "a"}), "c": node({"x": "a", "y": "b"}, True),
+                          "d": node({})})
+    first = schema.minimal_graph_schema(["c"])
+    assert set(first.nodes) == {"a", "b", "c"}
+    assert schema.minimal_graph_schema(["c"]) is first
+    assert set(schema.minimal_graph_schema(["d"]).nodes) == {"d"}
+    assert set(schema.minimal_graph_schema().nodes) == {"a", "b", "c"}  # the targets, uncached
+
+
+def store_with(merges: list) -> RedisTrackerStore:
+    async def merge(self, tracker, timeout=None):
+        merges.append(tracker.sender_id)
+
+    store = RedisTrackerStore(DOMAIN, record_exp=30)
+    store.red = FakeRedis()
+    store.save = rasa_speedups.save_without_replay(merge).__get__(store)
+    return store
+
+
+def a_turn(text: str) -> list[Event]:
+    parse = {"text": text, "intent": {"name": "greet", "confidence": 0.912345678},
+             "intent_ranking": [{"name": "greet", "confidence": 0.912345678}], "entities": []}
+    return [UserUttered(text, parse["intent"], parse_data=parse, message_id="m" + text),
+            ActionExecuted("utter_greet", policy="RulePolicy", confidence=1.0),
+            BotUttered("Hello", {"buttons": [{"title": "Call", "payload": "/call"}]}, {"utter_action": "utter_greet"}),
+            SlotSet("tips_given", 1.0), ActionExecuted("action_listen")]
+
+
+async def test_a_conversation_read_back_and_extended_is_saved_without_a_merge():
+    merges: list = []
+    store = store_with(merges)
+    tracker = conversation(ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+                           *a_turn("hi"))
+    await store.save(tracker)
+    again = await store.retrieve("someone")  # what the processor does on the next message
+    for event in a_turn("and again"):
+        again.update(event)
+    await store.save(again)
+    assert merges == []
+    key = store.key_prefix + "someone"
+    saved = json.loads(store.red.get(key))
+    assert saved == again.as_dialogue().as_dict()
+    assert len(saved["events"]) == 13 and store.red.expiries[key] == 30
+
+
+async def test_a_stored_conversation_that_is_not_the_start_of_the_new_one_is_merged():
+    merges: list = []
+    store = store_with(merges)
+    await store.save(conversation(*a_turn("from an earlier session")))
+    await store.save(conversation(*a_turn("hi")))
+    assert merges == ["someone"]
+
+
+@pytest.mark.parametrize("stored, name, events, expected", [
+    ({"name": "a", "events": [{"e": 1}]}, "a", [{"e": 1}, {"e": 2}], True),
+    ({"name": "a", "events": []}, "a", [{"e": 1}], True),
+    ({"name": "a", "events": [{"e": 1}]}, "b", [{"e": 1}], False),
+    ({"name": "a", "events": [{"e": 1}, {"e": 2}]}, "a", [{"e": 1}], False),
+    ({"name": "a", "events": [{"e": 1.5}]}, "a", [{"e": 1.25}], False),
+])
+def test_starts(stored, name, events, expected):
+    assert rasa_speedups.starts(json.dumps(stored), {"name": name, "events": events}) is expected
+
+
+def test_graphs_run_in_order_give_what_dask_gives():
+    import dask
+
+    calls: list = []
+
+    def node(name):
+        def run(*needs):
+            calls.append(name)
+            return name, [value for _, value in needs] or [name]
+        return run
+
+    graph = {"a": (node("a"),), "b": (node("b"), "a", "__input__"), "c": (node("c"), "a", "b"),
+             "__input__": ("__input__", "typed")}
+    ours = rasa_speedups.run_in_order(graph, ["c", "b"])
+    assert calls.count("a") == 1  # each node once, though two need it
+    calls.clear()
+    assert ours == list(dask.get(graph, ["c", "b"]))
+
+
+def test_the_intent_classifier_scores_the_same_with_column_major_weights():
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = csr_matrix(rng.integers(0, 2, size=(60, 40)).astype(float))
+    classifier = LogisticRegression(max_iter=200).fit(X, rng.integers(0, 3, size=60))
+    before = classifier.predict_proba(X)
+
+    class Component:
+        @classmethod
+        def load(cls):
+            component = cls()
+            component.clf = classifier
+            return component
+
+    Component.load = rasa_speedups.with_column_major_weights(Component.load)
+    assert Component.load().clf.coef_.T.flags["C_CONTIGUOUS"]  # so scipy need not copy it
+    assert np.array_equal(classifier.predict_proba(X), before)
