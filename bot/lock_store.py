@@ -1,0 +1,90 @@
+"""Rasa's Redis lock store, taking and giving back a conversation's lock in one round trip each.
+
+Rasa's own store keeps each lock as a JSON list of tickets and reads or writes it seven times a
+message, each a separate, non-atomic step (two Rasa workers taking a ticket at the same moment can
+overwrite each other's). Here a lock is two counters, changed atomically: `issued`, the last
+ticket handed out, and `done`, the last ticket finished. A message waits until every ticket before
+its own is done, so a conversation's messages are still handled one at a time, in the order they
+came. A message given up while it waits (Sanic cancels it when its client goes) leaves its ticket
+in `abandoned`, skipped when its turn comes; a ticket not finished within the lock lifetime is
+taken as dead, as Rasa's tickets expire. endpoints.yml names this class as the lock store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from rasa.core.lock import Ticket, TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME
+from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+# How often a message that has to wait looks again (Rasa's default is once a second).
+POLL_SECONDS = 0.02
+
+# KEYS: issued, done, abandoned; ARGV: the ticket, the keys' lifetime in ms, 1 if the ticket held
+# the lock. The keys go when nobody is waiting, and otherwise expire together.
+GIVE_BACK = """
+local ticket = tonumber(ARGV[1])
+local done = tonumber(redis.call('GET', KEYS[2]) or '0')
+if ARGV[3] == '1' or done >= ticket - 1 then
+  done = math.max(done, ticket)
+  while redis.call('SREM', KEYS[3], done + 1) == 1 do done = done + 1 end
+else
+  redis.call('SADD', KEYS[3], ticket)
+end
+if tonumber(redis.call('GET', KEYS[1]) or '0') <= done then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+else
+  redis.call('SET', KEYS[2], done, 'PX', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+end
+"""
+
+
+class RedisLockStore(RasaRedisLockStore):
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
+        # Rasa hands a lock store named by its module path the whole endpoint configuration.
+        if endpoint_config is not None:
+            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        super().__init__(**kwargs)
+        self.give_back = self.red.register_script(GIVE_BACK)
+
+    def keys(self, conversation_id: str) -> list[str]:
+        # One hash tag, so that a Redis cluster keeps them on the same node for the script.
+        key = f"{self.key_prefix}{{{conversation_id}}}"
+        return [f"{key}:issued", f"{key}:done", f"{key}:abandoned"]
+
+    def take_ticket(self, conversation_id: str, lifetime_ms: int) -> tuple[int, int]:
+        """A new ticket, and the last ticket done when it was issued."""
+        issued, done, abandoned = self.keys(conversation_id)
+        pipe = self.red.pipeline(transaction=True)
+        pipe.incr(issued).pexpire(issued, lifetime_ms).pexpire(done, lifetime_ms).pexpire(abandoned, lifetime_ms)
+        ticket, *_, finished = pipe.get(done).execute()
+        return ticket, int(finished or 0)
+
+    def last_done(self, conversation_id: str) -> int:
+        return int(self.red.get(self.keys(conversation_id)[1]) or 0)
+
+    @asynccontextmanager
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
+        lifetime_ms = int(lock_lifetime * 2000)  # the counters outlive any live ticket
+        ticket, finished = self.take_ticket(conversation_id, lifetime_ms)
+        deadline = time.monotonic() + lock_lifetime
+        held = False
+        try:
+            while finished < ticket - 1 and time.monotonic() < deadline:
+                await asyncio.sleep(min(wait_time_in_seconds, POLL_SECONDS))
+                finished = self.last_done(conversation_id)
+            held = True
+            yield TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
+        finally:
+            self.give_back(keys=self.keys(conversation_id), args=[ticket, lifetime_ms, int(held)])
