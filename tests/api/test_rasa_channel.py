@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore, RedisTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from api.rasa_channel import handed_off, review_item
+from api.rasa_channel import handed_off, redis_store, review_item, this_session
 
 
 def turn(text: str, intent: str, confidence: float, message_id: str) -> UserUttered:
@@ -37,7 +39,27 @@ def test_no_tracker_no_offer():
     assert review_item(None, "b", 0.5) is None
 
 
+def stored(*events) -> list[dict]:
+    """The events as the tracker store keeps them."""
+    return tracker(*events).as_dialogue().as_dict()["events"]
+
+
 def test_handed_off_once_the_handoff_was_uttered():
-    assert not handed_off(None)
-    assert not handed_off(tracker(turn("hi", "greet", 0.9, "a")))
-    assert handed_off(tracker(turn("x", "risk_crisis", 1.0, "a"), ActionExecuted("utter_handoff")))
+    assert not handed_off([])
+    assert not handed_off(stored(turn("hi", "greet", 0.9, "a")))
+    assert handed_off(stored(turn("x", "risk_crisis", 1.0, "a"), ActionExecuted("utter_handoff")))
+    assert not handed_off(stored(turn("x", "risk_crisis", 1.0, "a"), ActionExecuted("utter_greet")))
+
+
+def test_only_the_current_session_counts():
+    earlier = stored(turn("x", "risk_crisis", 1.0, "a"), ActionExecuted("utter_handoff"))
+    now = stored(ActionExecuted("action_session_start"), SessionStarted(), turn("hi", "greet", 0.9, "b"))
+    assert this_session(earlier + now) == now[1:]
+    assert this_session(earlier) == earlier
+    assert not handed_off(this_session(earlier + now))
+
+
+def test_the_redis_store_is_found_inside_rasas_wrappers():
+    inner = RedisTrackerStore(Domain.empty())
+    assert redis_store(AwaitableTrackerStore(FailSafeTrackerStore(inner))) is inner
+    assert redis_store(AwaitableTrackerStore(InMemoryTrackerStore(Domain.empty()))) is None
