@@ -3,14 +3,16 @@
 `make bench` runs it: it makes a `rasa init` bot in a temporary folder (timing its training),
 starts it on its REST channel, then drives both with the same multi-turn conversations at 1, 10
 and 50 at once (an async httpx driver, loopback only, bounded in time and count), measures a
-crisis reply's latency while 50 conversations run against Backup, the risk screen's time a
-message, every process's resident memory, start-up time to ready and `rasa train` time, and
-writes the table to BENCHMARKS.md.
+crisis reply's latency while 50 conversations run against Backup (sent from a process of its own,
+as a person on another device would, so the driver's own event loop does not delay it), the CPU
+each process spends a message, the risk screen's time a message, every process's memory (RSS and
+PSS), start-up time to ready and `rasa train` time, and writes the table to BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import platform
 import shutil
@@ -80,32 +82,52 @@ async def conversation(client: httpx.AsyncClient, target: Target, result: Result
         state = {"sender": uuid.uuid4().hex}
 
 
-async def run_level(target: Target, concurrency: int, crisis: Target | None = None) -> tuple[Result, Result]:
-    result, crisis_result = Result(), Result()
+async def run_level(target: Target, concurrency: int, deadline: float) -> Result:
+    result = Result()
     limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-        deadline = time.monotonic() + SECONDS_PER_LEVEL
         budget = [MAX_REQUESTS_PER_LEVEL]
         started = time.perf_counter()
-        tasks = [conversation(client, target, result, deadline, budget) for _ in range(concurrency)]
-        if crisis:
-            tasks.append(crisis_probe(client, crisis, crisis_result, deadline))
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*[conversation(client, target, result, deadline, budget) for _ in range(concurrency)])
         result.seconds = time.perf_counter() - started
-    return result, crisis_result
+    return result
 
 
-async def crisis_probe(client: httpx.AsyncClient, target: Target, result: Result, deadline: float) -> None:
+async def crisis_probe(url: str, deadline: float) -> Result:
     """A crisis message every 200 ms, each in a new conversation, while the load runs."""
-    await asyncio.sleep(1)
-    while time.monotonic() < deadline - 1:
-        started = time.perf_counter()
-        ok = await target.send(client, {"sender": uuid.uuid4().hex}, CRISIS)
-        if ok:
-            result.latencies.append((time.perf_counter() - started) * 1000)
-        else:
-            result.errors += 1
-        await asyncio.sleep(0.2)
+    result, target = Result(), backup_target(url, [CRISIS])
+    async with httpx.AsyncClient(timeout=30) as client:
+        await asyncio.sleep(1)
+        while time.monotonic() < deadline - 1:
+            started = time.perf_counter()
+            ok = await target.send(client, {}, CRISIS)
+            if ok:
+                result.latencies.append((time.perf_counter() - started) * 1000)
+            else:
+                result.errors += 1
+            await asyncio.sleep(0.2)
+    return result
+
+
+def probe_process(url: str, deadline: float, results: multiprocessing.Queue) -> None:
+    results.put(asyncio.run(crisis_probe(url, deadline)))
+
+
+def load(target: Target, concurrency: int, crisis_url: str | None = None) -> tuple[Result, Result | None]:
+    """One level of load; with crisis_url, the crisis probe runs beside it in its own process."""
+    deadline = time.monotonic() + SECONDS_PER_LEVEL  # CLOCK_MONOTONIC: the same in every process
+    probe, queue = None, None
+    if crisis_url:
+        context = multiprocessing.get_context("fork")  # forked before this process runs a loop
+        queue = context.Queue()
+        probe = context.Process(target=probe_process, args=(crisis_url, deadline, queue))
+        probe.start()
+    result = asyncio.run(run_level(target, concurrency, deadline))
+    if probe is None:
+        return result, None
+    crisis = queue.get(timeout=60)
+    probe.join()
+    return result, crisis
 
 
 def stock_target(url: str) -> Target:
@@ -126,24 +148,66 @@ def backup_target(url: str, script: list[str] = BACKUP_SCRIPT) -> Target:
     return Target("Backup (gateway, Rasa, actions, Redis)", script, send)
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    total, pids = 0.0, [pid]
+def process_tree(pid: int) -> list[int]:
+    pids, found = [pid], []
     while pids:
         current = pids.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")) / 1024
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pids.extend(int(child) for child in children)
-        except (OSError, StopIteration):
+            pids.extend(int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def kilobytes(pid: int, path: str, field: str) -> float:
+    try:
+        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/{path}").read_text().splitlines()
+                    if line.startswith(field))
+    except (OSError, StopIteration):
+        return 0.0
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """RSS and PSS of a process and its descendants, in MB. RSS counts pages that forked Sanic
+    workers share with their parent (TensorFlow's, mostly) once per process; PSS splits each shared
+    page between the processes that share it, so PSS sums to what the machine really holds."""
+    tree = process_tree(pid)
+    return (sum(kilobytes(p, "status", "VmRSS:") for p in tree) / 1024,
+            sum(kilobytes(p, "smaps_rollup", "Pss:") for p in tree) / 1024)
+
+
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """User and system CPU time of a process (and, by default, of its descendants) so far."""
+    total = 0.0
+    for current in process_tree(pid) if children else [pid]:
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
             continue
     return total
 
 
-def redis_rss_mb(url: str) -> float:
+def redis_pid(url: str) -> int:
     import redis
-    return redis.Redis.from_url(url).info("memory")["used_memory_rss"] / 2**20
+    return int(redis.Redis.from_url(url).info("server")["process_id"])
+
+
+class CpuMeter:
+    """CPU milliseconds each process spends a message answered, over one level of load."""
+
+    def __init__(self, processes: dict[str, int]):
+        self.processes = processes
+        self.started = self.now()
+
+    def now(self) -> dict[str, float]:
+        # The driver is this process, without its children (the stack it started).
+        readings = {name: cpu_seconds(pid) for name, pid in self.processes.items()}
+        return {**readings, "load driver": cpu_seconds(os.getpid(), children=False)}
+
+    def per_message(self, messages: int) -> dict[str, float]:
+        return {name: (used - self.started[name]) * 1000 / messages for name, used in self.now().items()}
 
 
 def start_stock(folder: Path, port: int) -> tuple[subprocess.Popen, float, float]:
@@ -200,11 +264,13 @@ def main() -> None:
     stock, stock_train, stock_start = start_stock(work, stock_port)
     results: dict = {}
     try:
-        stock_mb = rss_mb(stock.pid)
         print("2/5 load on stock Rasa...", flush=True)
         for level in LEVELS:
-            results[("stock", level)], _ = asyncio.run(run_level(stock_target(f"http://127.0.0.1:{stock_port}"), level))
+            meter = CpuMeter({"rasa": stock.pid})
+            results[("stock", level)], _ = load(stock_target(f"http://127.0.0.1:{stock_port}"), level)
             print(f"    {level:>2} at once: {results[('stock', level)].throughput:.1f} msg/s", flush=True)
+        results["stock cpu"] = meter.per_message(len(results[("stock", max(LEVELS))].latencies))
+        stock_memory = memory_mb(stock.pid)
     finally:
         os.killpg(stock.pid, 15)
         stock.wait()
@@ -218,28 +284,33 @@ def main() -> None:
     backup_start = time.perf_counter() - started
     try:
         gateway = backup_target(settings.gateway_url)
-        crisis_target = backup_target(settings.gateway_url, [CRISIS])
+        processes = {**{name: process.pid for name, process in stack.processes.items()},
+                     "redis": redis_pid(settings.redis_url)}
         print("4/5 load on Backup...", flush=True)
         for level in LEVELS:
-            results[("backup", level)], crisis = asyncio.run(
-                run_level(gateway, level, crisis_target if level == max(LEVELS) else None))
+            meter = CpuMeter(processes)
+            crisis_url = settings.gateway_url if level == max(LEVELS) else None
+            results[("backup", level)], crisis = load(gateway, level, crisis_url)
             print(f"    {level:>2} at once: {results[('backup', level)].throughput:.1f} msg/s", flush=True)
-            if level == max(LEVELS):
-                results["crisis"] = crisis
-        memory = {name: rss_mb(process.pid) for name, process in stack.processes.items()}
-        memory["redis"] = redis_rss_mb(settings.redis_url)
+        results["crisis"] = crisis
+        results["backup cpu"] = meter.per_message(len(results[("backup", max(LEVELS))].latencies) + len(crisis.latencies))
+        memory = {name: memory_mb(pid) for name, pid in processes.items()}
     finally:
         stack.stop()
     print("5/5 training time and risk screen...", flush=True)
     backup_train = backup_train_seconds()
     risk_median, risk_p99 = risk_screen_ms()
     shutil.rmtree(work, ignore_errors=True)
-    write_report(results, stock_train, stock_start, stock_mb, backup_train, backup_start, memory,
-                 risk_median, risk_p99)
+    write_report(results, stock_train, stock_start, stock_memory, backup_train, backup_start, memory,
+                 risk_median, risk_p99, settings.rasa_workers)
 
 
-def write_report(results, stock_train, stock_start, stock_mb, backup_train, backup_start, memory,
-                 risk_median, risk_p99) -> None:
+def memory_cell(rss: float, pss: float) -> str:
+    return f"{rss:.0f} / {pss:.0f}"
+
+
+def write_report(results, stock_train, stock_start, stock_memory, backup_train, backup_start, memory,
+                 risk_median, risk_p99, workers) -> None:
     crisis = results["crisis"]
     lines = [
         "# Benchmarks",
@@ -248,7 +319,9 @@ def write_report(results, stock_train, stock_start, stock_mb, backup_train, back
         f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}. Loopback only; {SECONDS_PER_LEVEL} s (at most "
         f"{MAX_REQUESTS_PER_LEVEL} messages) a level; each conversation is a {len(BACKUP_SCRIPT)}-turn "
-        "script, started again with a new id when it ends.",
+        "script, started again with a new id when it ends. Backup runs Rasa with "
+        f"{workers} Sanic worker{'s' if workers > 1 else ''} (`RASA_WORKERS`); stock Rasa has one (its in-memory "
+        "lock store allows no more).",
         "",
         "Errors are failed requests (not HTTP 200, or no answer in 30 s).",
         "",
@@ -263,18 +336,23 @@ def write_report(results, stock_train, stock_start, stock_mb, backup_train, back
         stock, backup = results[("stock", level)], results[("backup", level)]
         lines.append(f"| {level} | {backup.throughput / stock.throughput:.2f}x | "
                      f"{percentile(backup.latencies, 0.95) / percentile(stock.latencies, 0.95):.2f}x |")
-    total = sum(memory.values())
+    rss, pss = (sum(values[i] for values in memory.values()) for i in (0, 1))
+    top = max(LEVELS)
     lines += [
         "",
         "| measure | value |",
         "| --- | --- |",
-        f"| crisis reply while {max(LEVELS)} conversations run (n={len(crisis.latencies)}) | "
+        f"| crisis reply while {top} conversations run (n={len(crisis.latencies)}, from a separate process) | "
         f"p50 {statistics.median(crisis.latencies):.1f} ms, p99 {percentile(crisis.latencies, 0.99):.1f} ms, "
         f"errors {crisis.errors} |",
         f"| risk screen, a message | median {risk_median:.3f} ms, p99 {risk_p99:.3f} ms |",
-        f"| resident memory, Backup | {', '.join(f'{k} {v:.0f} MB' for k, v in memory.items())}; "
-        f"total {total:.0f} MB |",
-        f"| resident memory, stock Rasa | {stock_mb:.0f} MB |",
+        f"| memory, Backup, RSS / PSS MB | {', '.join(f'{k} {memory_cell(*v)}' for k, v in memory.items())}; "
+        f"total {memory_cell(rss, pss)} |",
+        f"| memory, stock Rasa, RSS / PSS MB | {memory_cell(*stock_memory)} |",
+        f"| CPU ms a message at {top} at once, Backup | "
+        f"{', '.join(f'{k} {v:.1f}' for k, v in results['backup cpu'].items())} |",
+        f"| CPU ms a message at {top} at once, stock Rasa | "
+        f"{', '.join(f'{k} {v:.1f}' for k, v in results['stock cpu'].items())} |",
         f"| start-up to ready | Backup {backup_start:.1f} s (all processes); stock Rasa {stock_start:.1f} s |",
         f"| `rasa train` | Backup {backup_train:.1f} s (`--force`); stock {stock_train:.1f} s (`rasa init`) |",
         "",

