@@ -257,6 +257,21 @@ def row(name: str, level: int, result: Result) -> str:
             f"{result.errors} |")
 
 
+def run_levels(results: dict, stack: str, target: Target, processes: dict[str, int],
+               crisis_url: str | None = None) -> Result | None:
+    """Each level of load in turn into results[(stack, level)]; at the top level the CPU each
+    process spends a message goes to results[f"{stack} cpu"], and the crisis probe (with
+    crisis_url) runs beside it. Returns the crisis probe's result."""
+    for level in LEVELS:
+        top = level == max(LEVELS)
+        meter = CpuMeter(processes) if top else None
+        results[(stack, level)], crisis = load(target, level, crisis_url if top else None)
+        print(f"    {level:>2} at once: {results[(stack, level)].throughput:.1f} msg/s", flush=True)
+    answered = len(results[(stack, max(LEVELS))].latencies) + (len(crisis.latencies) if crisis else 0)
+    results[f"{stack} cpu"] = meter.per_message(answered)
+    return crisis
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     print("1/5 stock Rasa: rasa init (trains the default config)...", flush=True)
@@ -265,11 +280,7 @@ def main() -> None:
     results: dict = {}
     try:
         print("2/5 load on stock Rasa...", flush=True)
-        for level in LEVELS:
-            meter = CpuMeter({"rasa": stock.pid})
-            results[("stock", level)], _ = load(stock_target(f"http://127.0.0.1:{stock_port}"), level)
-            print(f"    {level:>2} at once: {results[('stock', level)].throughput:.1f} msg/s", flush=True)
-        results["stock cpu"] = meter.per_message(len(results[("stock", max(LEVELS))].latencies))
+        run_levels(results, "stock", stock_target(f"http://127.0.0.1:{stock_port}"), {"rasa": stock.pid})
         stock_memory = memory_mb(stock.pid)
     finally:
         os.killpg(stock.pid, 15)
@@ -287,13 +298,7 @@ def main() -> None:
         processes = {**{name: process.pid for name, process in stack.processes.items()},
                      "redis": redis_pid(settings.redis_url)}
         print("4/5 load on Backup...", flush=True)
-        for level in LEVELS:
-            meter = CpuMeter(processes)
-            crisis_url = settings.gateway_url if level == max(LEVELS) else None
-            results[("backup", level)], crisis = load(gateway, level, crisis_url)
-            print(f"    {level:>2} at once: {results[('backup', level)].throughput:.1f} msg/s", flush=True)
-        results["crisis"] = crisis
-        results["backup cpu"] = meter.per_message(len(results[("backup", max(LEVELS))].latencies) + len(crisis.latencies))
+        results["crisis"] = run_levels(results, "backup", gateway, processes, settings.gateway_url)
         memory = {name: memory_mb(pid) for name, pid in processes.items()}
     finally:
         stack.stop()

@@ -30,7 +30,6 @@ import json
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from dask.core import istask
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.engine.exceptions import GraphRunError
@@ -41,6 +40,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
 
 
 def apply() -> None:

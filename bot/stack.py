@@ -94,7 +94,8 @@ class Stack:
             return source
         return in_memory_endpoints(source, self.log_dir.parent / "endpoints.memory.yml")
 
-    def _spawn(self, name: str, args: list[str], niceness: int = 0, env: dict[str, str] | None = None) -> subprocess.Popen:
+    def _spawn(self, name: str, args: list[str], niceness: int = 0,
+               env: dict[str, str] | None = None) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
