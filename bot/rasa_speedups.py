@@ -14,8 +14,9 @@ Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's b
 - scikit-learn scores a message as `X @ coef_.T`; with the row-major weights Rasa loads, scipy
   first copies the whole transposed weight matrix (vocabulary x intents), for every message. Column-
   major weights give the same numbers with no copy. And for one message with only sparse features
-  (ours), its matrix is those features: Rasa's hstack with an empty dense block and vstack of one
-  row, in scipy's general code, cost more than the scoring.
+  (ours), its matrix is its sentence features side by side: Rasa's copy and join of the sequence
+  features (unused by this classifier), hstack with an empty dense block and vstack of one row, in
+  scipy's general code, cost more than the scoring.
 - The Redis tracker store, on every save, reads the stored conversation back, rebuilds it as
   events and replays it to check that nothing is lost (~10%). The stored conversation is almost
   always exactly the start of the one being saved (the processor read it under the conversation's
@@ -38,9 +39,9 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 
 
 def apply() -> None:
@@ -113,13 +114,21 @@ def with_column_major_weights(load):
     return classmethod(loaded)
 
 
+def one_row(blocks: list[coo_matrix]) -> csr_matrix:
+    """One message's sentence features side by side, as one CSR row (each block is one row)."""
+    offsets = np.cumsum([0] + [block.shape[1] for block in blocks])
+    data = np.concatenate([block.data for block in blocks]).astype(np.float64)
+    columns = np.concatenate([block.col + offset for block, offset in zip(blocks, offsets)])
+    return csr_matrix((data, columns, np.array([0, len(data)])), shape=(1, offsets[-1]))
+
+
 def one_message_matrix(create):
     @functools.wraps(create)
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        if len(messages) == 1 and messages[0].get_dense_features(TEXT)[1] is None:
-            sparse = messages[0].get_sparse_features(TEXT)[1]
-            if sparse is not None:
-                return csr_matrix(sparse.features, dtype=np.float64)
+        if len(messages) == 1:
+            sentence = [f for f in messages[0].features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+            if sentence and all(f.is_sparse() for f in sentence):
+                return one_row([f.features.tocoo() for f in sentence])
         return create(self, messages)
 
     _create_X.one_sparse_row = True

@@ -156,7 +156,7 @@ def test_the_intent_classifier_scores_the_same_with_column_major_weights():
 def test_one_messages_matrix_is_the_one_rasa_builds():
     import numpy as np
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
     from rasa.shared.nlu.training_data.features import Features
     from rasa.shared.nlu.training_data.message import Message
     from scipy.sparse import coo_matrix
@@ -166,8 +166,11 @@ def test_one_messages_matrix_is_the_one_rasa_builds():
     message = Message(data={TEXT: "cant sleep"})
     for origin, row in (("words", [0, 2, 0, 1]), ("chars", [1, 0, 0, 3, 0, 1])):
         message.add_features(Features(coo_matrix(np.array([row])), FEATURE_TYPE_SENTENCE, TEXT, origin))
+        message.add_features(Features(coo_matrix(np.ones((2, len(row)))), FEATURE_TYPE_SEQUENCE, TEXT, origin))
     expected, got = rasa_own(None, [message]), ours(None, [message])
     assert got.shape == expected.shape == (1, 10) and got.dtype == expected.dtype
     assert (got != expected).nnz == 0 and got.format == "csr"
     two = [message, message]  # more than one message: Rasa's own code
     assert (ours(None, two) != rasa_own(None, two)).nnz == 0
+    message.add_features(Features(np.array([[0.5, 0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+    assert ours(None, [message]).shape == rasa_own(None, [message]).shape == (1, 12)  # dense too: Rasa's code
