@@ -85,6 +85,8 @@ def test_the_rate_per_session_is_limited(gateway, stack):
     codes = [chat(gateway, "/thank", session).status_code for _ in range(stack.settings.messages_per_minute_per_session)]
     assert codes[-1] == 429 and codes.count(200) == stack.settings.messages_per_minute_per_session - 1
     assert NUMBER in texts(chat(gateway, "/thank", session).json())
+    crisis = chat(gateway, "i'm going to kill myself tonight", session)  # past the limit: still the handoff, at once
+    assert crisis.status_code == 200 and [m["type"] for m in crisis.json()["messages"]] == ["text", "handoff"]
 
 
 def test_sessions_are_made_by_the_server_only(gateway, stack):

@@ -67,6 +67,11 @@ async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[st
         return None
 
 
+async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str) -> None:
+    if await state.limiter.allow(session, client):
+        await ask_rasa(state, session, text)
+
+
 def answer(session: str, messages: list[dict[str, Any]]) -> JSONResponse:
     """A ChatResponse, sent as built: every message here is made by from_rasa or Replies, and
     FastAPI's check of a returned dict against the model took ~15% of the gateway's CPU a message."""
@@ -90,13 +95,13 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     secret = state.settings.session_secret
     session = body.session if body.session and is_valid(body.session, secret) else new_session(secret)
     client = request.client.host if request.client else "unknown"
+    if state.screen.assess(body.message).level is Level.CRISIS:
+        # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
+        # down. Rasa hears of it after the reply has gone, if the limit allows.
+        background.add_task(tell_rasa_within_limit, state, session, client, body.message)
+        return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
         raise HTTPException(429, TOO_FAST)
-
-    if state.screen.assess(body.message).level is Level.CRISIS:
-        # The handoff at once, from here; Rasa hears of it after the reply has gone.
-        background.add_task(ask_rasa, state, session, body.message)
-        return answer(session, state.replies.handoff())
     replies = await ask_rasa(state, session, body.message)
     if replies is None:
         return answer(session, state.replies.unavailable())
