@@ -21,13 +21,15 @@ Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's b
   events and replays it to check that nothing is lost (~10%). The stored conversation is almost
   always exactly the start of the one being saved (the processor read it under the conversation's
   lock and added this turn), which comparing the JSON shows far more cheaply; anything else still
-  goes through Rasa's own merge.
+  goes through Rasa's own merge. The events saved are kept, by message, for the REST channel,
+  which looks in them for a handoff instead of reading the conversation back.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -42,6 +44,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import coo_matrix, csr_matrix
+
+
+# Saved conversations kept for the channel, at most (it takes each at once; more means none took them).
+SAVED_LIMIT = 256
 
 
 def apply() -> None:
@@ -152,6 +158,20 @@ def save_without_replay(merge):
             return
         await self.stream_events(tracker)
         self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp)
+        remember(self, tracker, dialogue["events"])
 
     save.merge = merge
     return save
+
+
+def remember(store: RedisTrackerStore, tracker: DialogueStateTracker, events: list[dict[str, Any]]) -> None:
+    """The events just saved, by the message that brought them, for the channel that is about to
+    answer it (`saved_events`): reading them back from Redis cost it a round trip and a JSON
+    parse as long as the conversation. The channel takes them; the oldest go past SAVED_LIMIT."""
+    message = tracker.latest_message
+    if message is None or not message.message_id:
+        return
+    saved = store.__dict__.setdefault("saved_events", OrderedDict())
+    saved[message.message_id] = events
+    while len(saved) > SAVED_LIMIT:
+        saved.popitem(last=False)

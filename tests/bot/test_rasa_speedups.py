@@ -93,12 +93,24 @@ async def test_a_conversation_read_back_and_extended_is_saved_without_a_merge():
     assert len(saved["events"]) == 13 and store.red.expiries[key] == 30
 
 
+async def test_the_events_saved_are_kept_for_the_channel_by_message():
+    store = store_with([])
+    tracker = conversation(ActionExecuted("action_session_start"), SessionStarted(), *a_turn("hi"))
+    await store.save(tracker)
+    assert store.saved_events == {"mhi": tracker.as_dialogue().as_dict()["events"]}
+    for index in range(rasa_speedups.SAVED_LIMIT + 5):  # nobody takes them: only the latest are kept
+        await store.save(DialogueStateTracker.from_events(f"person {index}", a_turn(f"{index}"), slots=DOMAIN.slots))
+    assert len(store.saved_events) == rasa_speedups.SAVED_LIMIT and "mhi" not in store.saved_events
+    assert f"m{rasa_speedups.SAVED_LIMIT + 4}" in store.saved_events
+
+
 async def test_a_stored_conversation_that_is_not_the_start_of_the_new_one_is_merged():
     merges: list = []
     store = store_with(merges)
     await store.save(conversation(*a_turn("from an earlier session")))
     await store.save(conversation(*a_turn("hi")))
     assert merges == ["someone"]
+    assert list(store.saved_events) == ["mfrom an earlier session"]  # not the merged conversation's
 
 
 @pytest.mark.parametrize("stored, name, events, expected", [
