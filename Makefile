@@ -79,7 +79,7 @@ review-export: $(INSTALLED)
 
 test: validate evaluate pytest
 
-# Side by side with a stock `rasa init` bot under the same load; writes BENCHMARKS.md (~10 min).
+# Side by side with a stock `rasa init` bot under the same load; writes BENCHMARKS.md (~5 min).
 bench: train
 	@scripts/ensure_redis.sh
 	$(BIN)/python benchmarks/bench.py
