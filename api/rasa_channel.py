@@ -71,7 +71,7 @@ async def session_events(agent: Agent, sender_id: str, message_id: str) -> list[
     as JSON: rebuilding a tracker, only to look for one action, cost ~7% of Rasa's time a message."""
     store = redis_store(agent.tracker_store)
     if store is not None:
-        saved = store.__dict__.get("saved_events", {}).pop(message_id, None)
+        saved = rasa_speedups.take_saved_events(store, message_id)
         if saved is not None:
             return this_session(saved)
         stored = store.red.get(store.key_prefix + sender_id)

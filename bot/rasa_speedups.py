@@ -175,3 +175,8 @@ def remember(store: RedisTrackerStore, tracker: DialogueStateTracker, events: li
     saved[message.message_id] = events
     while len(saved) > SAVED_LIMIT:
         saved.popitem(last=False)
+
+
+def take_saved_events(store: RedisTrackerStore, message_id: str) -> list[dict[str, Any]] | None:
+    """The events `remember` kept for this message, taken so that they do not pile up."""
+    return store.__dict__.get("saved_events", {}).pop(message_id, None)
