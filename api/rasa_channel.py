@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_speedups
-from bot.review.queue import Item, ReviewQueue, worth_review
+from bot.review.queue import Item, ReviewQueue, touches_risk, worth_review
 from bot.risk.model import RISK_INTENTS
 from bot.settings import get_settings
 
@@ -85,7 +85,7 @@ def review_item(tracker: DialogueStateTracker | None, message_id: str, confidenc
     if tracker is None:
         return None
     turns = [event for event in tracker.events if isinstance(event, UserUttered)]
-    if any(turn.intent_name in RISK_INTENTS for turn in turns):
+    if any(turn.intent_name in RISK_INTENTS or touches_risk(turn.parse_data) for turn in turns):
         return None
     turn = next((turn for turn in reversed(turns) if turn.message_id == message_id), None)
     return worth_review(turn.parse_data, confidence_below) if turn else None

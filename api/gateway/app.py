@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from api.gateway.limits import RateLimiter
 from api.gateway.replies import Replies
+from api.gateway.risk_states import RiskStates
 from api.gateway.routers import chat, health, pages, sites
 from api.gateway.routers.pages import STATIC
 from api.gateway.security import SecurityHeaders
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
                 limiter=RateLimiter(
                     redis, settings.messages_per_minute_per_session, settings.messages_per_minute_per_client
                 ),
+                risk_states=RiskStates(redis, settings.conversation_ttl_seconds),
             )
             yield
         await redis.close()

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from api.gateway.limits import RateLimiter
 from api.gateway.replies import Replies
+from api.gateway.risk_states import RiskStates
 from bot.risk import RiskScreen
 from bot.settings import Settings
 from bot.sites import Registry
@@ -24,6 +25,7 @@ class GatewayState:
     screen: RiskScreen
     replies: Replies
     limiter: RateLimiter
+    risk_states: RiskStates
     replicas: itertools.cycle = field(init=False)
 
     def __post_init__(self) -> None:

@@ -30,13 +30,18 @@ class Item:
     confidence: float
 
 
+def touches_risk(parse: dict[str, Any]) -> bool:
+    """The risk verdict the message was read with (concern keeps its topic intent) was not none."""
+    return (parse.get("risk") or {}).get("level", "none") != Level.NONE.value
+
+
 def worth_review(parse: dict[str, Any], confidence_below: float) -> Item | None:
     """An item (text not yet redacted) when the NLU fell back or was unsure, else None.
 
     The guess is the best real intent in the ranking, for the trainer to confirm or correct.
     """
     intent = parse.get("intent") or {}
-    if intent.get("name") in RISK_INTENTS:
+    if intent.get("name") in RISK_INTENTS or touches_risk(parse):
         return None
     if intent.get("name") != "nlu_fallback" and intent.get("confidence", 0.0) >= confidence_below:
         return None

@@ -48,6 +48,10 @@ if not Doc.has_extension("risk_level"):
     Doc.set_extension("risk_rules", default=[])
     Doc.set_extension("risk_negated", default=False)
     Doc.set_extension("risk_context", default=False)
+    # Rules that mean more after distress earlier in the conversation ("after": "distress").
+    Doc.set_extension("risk_escalations", default=[])
+    # A risk phrase heard, but about someone else or in their words: the writer may be helping them.
+    Doc.set_extension("risk_someone_else", default=False)
 
 
 class RiskScreenComponent:
@@ -103,16 +107,21 @@ class RiskScreenComponent:
         matches += together_matches(doc, self.together)
         safe = [span for rule, span in matches if rule.level is Level.NONE and rule.scope == "span"]
         context = any(rule.scope == "message" for rule, _ in matches)
-        level, fired = Level.NONE, []
+        level, fired, escalations = Level.NONE, [], []
         for rule, span in matches:
             if rule.level is Level.NONE or any(overlaps(span, s) for s in safe):
                 continue
             if context and rule.together:
                 continue
             if reported_speech(span) or (rule.person == "first" and about_someone_else(span)):
+                doc._.risk_someone_else = True
                 continue
             found = rule.level
-            if negated(span):
+            if rule.after is not None:
+                # Hedges are often worded as negations ("I don't know if I'd ever do it").
+                escalations.append((rule.id, rule.after))
+                found = rule.alone
+            elif negated(span):
                 doc._.risk_negated = True
                 found = Level.CONCERN if found is Level.CRISIS else Level.NONE
             if found is Level.NONE:
@@ -121,6 +130,7 @@ class RiskScreenComponent:
             if found.rank > level.rank:
                 level = found
         doc._.risk_context = context
+        doc._.risk_escalations = sorted(set(escalations))
         doc._.risk_level = level
         doc._.risk_rules = sorted(set(fired))
         return doc

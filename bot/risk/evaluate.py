@@ -1,20 +1,33 @@
-"""Evaluates the risk screen on a labelled set: recall and precision per level, and every miss.
+"""Evaluates the risk screen on labelled sets: recall and precision per level, and every miss.
 
-Usage: python -m bot.risk.evaluate [SET.jsonl ...]   (default: every tests/data/risk_*.jsonl)
-Exits 1 if, in any set, a crisis example is missed or more than 2% of `none` are judged crisis.
+Usage: python -m bot.risk.evaluate [SET.jsonl ...]   (default: every set, see `all_sets`)
+
+A set holds messages ({"text", "level"}), each judged alone, or conversations ({"id", "turns"}),
+judged turn by turn in their conversation (bot.risk.conversation), as the assistant reads them.
+
+Sets we tuned on (tests/data/risk_eval.jsonl, tests/data/risk/tuning/, data/risk/examples/) must
+keep every crisis and judge at most 2% of `none` crisis. Sets never tuned on
+(tests/data/risk/untuned/) are the generalisation figures; each must stay at or above the floor
+recorded in tests/data/risk/floors.json when it was first met (recall on crisis never goes down).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.risk import Level, RiskScreen
+from bot.risk.conversation import RiskState, judge
 from bot.risk.rules import read_jsonl
 
-DEFAULT_SETS = "tests/data/risk_*.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+RISK_SETS = ROOT / "tests" / "data" / "risk"
+TUNED = [ROOT / "tests" / "data" / "risk_eval.jsonl", *sorted((RISK_SETS / "tuning").glob("*.jsonl"))]
+UNTUNED_DIR = RISK_SETS / "untuned"
+FLOORS = RISK_SETS / "floors.json"
 MAX_NONE_AS_CRISIS = 0.02
 
 
@@ -28,23 +41,45 @@ class Report:
         if expected != got:
             self.misses.append((expected, got, text, rules))
 
+    def support(self, level: str) -> int:
+        return sum(n for (e, _), n in self.counts.items() if e == level)
+
+    def share(self, expected: str, *got: str) -> float:
+        total = self.support(expected)
+        return sum(self.counts[(expected, g)] for g in got) / total if total else 0.0
+
     def recall(self, level: str) -> float:
-        total = sum(n for (e, _), n in self.counts.items() if e == level)
-        return self.counts[(level, level)] / total if total else 1.0
+        return self.share(level, level) if self.support(level) else 1.0
 
     def precision(self, level: str) -> float:
         total = sum(n for (_, g), n in self.counts.items() if g == level)
         return self.counts[(level, level)] / total if total else 1.0
 
-    def support(self, level: str) -> int:
-        return sum(n for (e, _), n in self.counts.items() if e == level)
+    def measures(self) -> dict[str, float]:
+        """The figures the targets are stated in (only those the set has messages for)."""
+        found = {}
+        if self.support("crisis"):
+            found["crisis_as_crisis"] = self.share("crisis", "crisis")
+            found["crisis_as_none"] = self.share("crisis", "none")
+        if self.support("concern"):
+            found["concern_at_least_concern"] = self.share("concern", "concern", "crisis")
+        if self.support("none"):
+            found["none_as_crisis"] = self.share("none", "crisis")
+            found["none_as_concern"] = self.share("none", "concern")
+        return found
 
     def none_as_crisis(self) -> float:
-        none = self.support("none")
-        return self.counts[("none", "crisis")] / none if none else 0.0
+        return self.share("none", "crisis")
 
-    def passed(self) -> bool:
-        return self.recall("crisis") == 1.0 and self.none_as_crisis() <= MAX_NONE_AS_CRISIS
+    def passed(self, floor: dict[str, float] | None = None) -> bool:
+        if floor is None:
+            return self.recall("crisis") == 1.0 and self.none_as_crisis() <= MAX_NONE_AS_CRISIS
+        found = self.measures()
+        return all(
+            found[name] <= limit + 1e-9 if name.endswith(("_as_none", "none_as_crisis", "none_as_concern"))
+            else found[name] >= limit - 1e-9
+            for name, limit in floor.items() if name in found
+        )
 
     def render(self) -> str:
         lines = [f"{'level':8} {'recall':>7} {'precision':>9} {'support':>7}"]
@@ -53,7 +88,7 @@ class Report:
                 f"{level.value:8} {self.recall(level.value):7.3f} "
                 f"{self.precision(level.value):9.3f} {self.support(level.value):7d}"
             )
-        lines.append(f"none judged crisis: {self.none_as_crisis():.1%} (limit {MAX_NONE_AS_CRISIS:.0%})")
+        lines.append("  ".join(f"{name} {value:.3f}" for name, value in self.measures().items()))
         if self.misses:
             lines.append("misses (expected -> got: text [rules]):")
             for expected, got, text, rules in sorted(self.misses):
@@ -65,23 +100,48 @@ def evaluate(path: Path, screen: RiskScreen | None = None) -> Report:
     screen = screen or RiskScreen()
     report = Report()
     for _, row in read_jsonl(path):
-        result = screen.assess(row["text"])
-        report.add(row["text"], row["level"], result.level.value, list(result.rules))
+        if "turns" in row:
+            state = RiskState()
+            for turn in row["turns"]:
+                verdict = judge(screen.assess(turn["text"]), state)
+                state = verdict.state
+                report.add(turn["text"], turn["level"], verdict.level.value, list(verdict.rules))
+        else:
+            result = screen.assess(row["text"])
+            report.add(row["text"], row["level"], result.level.value, list(result.rules))
     return report
 
 
+def floors() -> dict[str, dict[str, float]]:
+    return json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}
+
+
+def all_sets() -> list[Path]:
+    return [*TUNED, *sorted(UNTUNED_DIR.glob("*.jsonl"))]
+
+
+def floor_for(path: Path) -> dict[str, float] | None:
+    """None for a set we tuned on (the strict gate); the recorded floor for one we never tuned on."""
+    if path.parent.resolve() != UNTUNED_DIR.resolve():
+        return None
+    return floors().get(path.stem, {})
+
+
 def main(argv: list[str]) -> int:
-    paths = [Path(arg) for arg in argv] or sorted(Path().glob(DEFAULT_SETS))
+    paths = [Path(arg) for arg in argv] or all_sets()
     screen = RiskScreen()
     failed = []
     for path in paths:
         report = evaluate(path, screen)
-        print(f"== {path} ({sum(report.counts.values())} messages)")
+        floor = floor_for(path)
+        kind = "never tuned on" if floor is not None else "tuned on"
+        print(f"== {path} ({sum(report.counts.values())} messages, {kind})")
         print(report.render())
-        if not report.passed():
+        if not report.passed(floor):
             failed.append(path.name)
     if failed:
-        print(f"FAIL ({', '.join(failed)}): crisis recall must be 1.0 and none-as-crisis at most 2%")
+        print(f"FAIL ({', '.join(failed)}): tuned sets keep every crisis and judge at most "
+              f"{MAX_NONE_AS_CRISIS:.0%} of none crisis; untuned sets stay at their floors ({FLOORS.name})")
         return 1
     print("PASS")
     return 0

@@ -4,6 +4,9 @@ A rule is {"id", "level", "catches", and one of "phrase" (plain words), "pattern
 Matcher token pattern on NORM) or "together" (lists of words: one from each list anywhere in
 the same message, e.g. [["rope"], ["ready", "tied"]])}. Optional: "person": "any" when the words themselves say who
 is at risk ("kms", "myself"); by default a third-person subject before the match cancels it.
+"after": "distress" with "alone": LEVEL marks a phrase that means `level` only after the writer's
+distress earlier in the conversation (a hedge, a method question, a goodbye) and `alone` otherwise;
+"after": "someone_else" also after talk of someone else at risk (bot/risk/conversation.py reads it).
 Level "none" rules mark safe spans ("suicide prevention course") that cancel what they overlap;
 with "scope": "message" (policing context: "deceased", "coroner") they cancel every "together"
 match in the message, since those are the loosest rules.
@@ -28,6 +31,15 @@ class Level(str, Enum):
         return list(Level).index(self)
 
 
+# Data files beside the rules that are not rules: spellings, and answers to the suicide question.
+NOT_RULES = {"lexicon.jsonl", "answers.jsonl"}
+
+
+# What must come earlier in the conversation for an "after" rule to mean its level: the writer's
+# own distress, or that or talk of someone else at risk ("my mate wants to die" ... "same here").
+AFTER = {"distress", "someone_else"}
+
+
 class RuleError(ValueError):
     pass
 
@@ -42,10 +54,12 @@ class Rule:
     together: tuple[frozenset[str], ...] | None = None
     person: str = "first"
     scope: str = "span"
+    after: str | None = None
+    alone: Level | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> Rule:
-        unknown = set(data) - {"id", "level", "catches", "phrase", "pattern", "together", "person", "scope"}
+        unknown = set(data) - {"id", "level", "catches", "phrase", "pattern", "together", "person", "scope", "after", "alone"}
         if unknown:
             raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
         for key in ("id", "level", "catches"):
@@ -69,8 +83,13 @@ class Rule:
             raise RuleError(f"{where}: 'scope' must be 'span', or 'message' on a level none rule")
         try:
             level = Level(data["level"])
+            alone = Level(data["alone"]) if "alone" in data else None
         except ValueError:
-            raise RuleError(f"{where}: level must be crisis, concern or none") from None
+            raise RuleError(f"{where}: level and alone must be crisis, concern or none") from None
+        if ("after" in data) != ("alone" in data) or data.get("after", "distress") not in AFTER:
+            raise RuleError(f"{where}: 'after' must be one of {sorted(AFTER)}, and comes with 'alone'")
+        if alone is not None and alone.rank >= level.rank:
+            raise RuleError(f"{where}: 'alone' must be lower than 'level'")
         return cls(
             id=data["id"],
             level=level,
@@ -80,6 +99,8 @@ class Rule:
             together=tuple(frozenset(words) for words in together) if together else None,
             person=data.get("person", "first"),
             scope=data.get("scope", "span"),
+            after=data.get("after"),
+            alone=alone,
         )
 
 
@@ -102,7 +123,7 @@ def load_rules(folder: Path) -> list[Rule]:
     rules: list[Rule] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.jsonl")):
-        if path.name == "lexicon.jsonl":
+        if path.name in NOT_RULES:
             continue
         for where, data in read_jsonl(path):
             rule = Rule.from_dict(data, where)

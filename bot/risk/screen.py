@@ -9,6 +9,7 @@ from pathlib import Path
 import spacy
 
 from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
+from bot.risk.answers import Answers
 from bot.risk.model import RiskModel, read_examples, read_nlu_examples
 from bot.risk.normalise import clean_text
 from bot.risk.rules import Level
@@ -25,8 +26,14 @@ def norms(doc) -> str:
 
 @dataclass(frozen=True)
 class Assessment:
+    """The message alone: its level and rules, and what bot.risk.conversation reads in context."""
+
     level: Level
     rules: tuple[str, ...]
+    escalations: tuple[tuple[str, str], ...] = ()  # (rule, what must come before) for "after" rules
+    someone_else: bool = False  # a risk phrase about someone else, or in their words
+    negated: bool = False  # "I'm not suicidal"
+    answer: str | None = None  # "yes" or "no", read as an answer to the suicide question
 
     def as_dict(self) -> dict:
         return {"level": self.level.value, "rules": list(self.rules)}
@@ -36,6 +43,7 @@ class RiskScreen:
     def __init__(self, rules_dir: Path = RULES_DIR, nlu_dir: Path = NLU_DIR):
         self.nlp = spacy.blank("en")
         self.screen = self.nlp.add_pipe("backup_risk_screen", config={"rules_dir": str(rules_dir)})
+        self.answers = Answers.from_file(rules_dir / "answers.jsonl")
         examples = read_examples(rules_dir / "examples") + read_nlu_examples(nlu_dir)
         self.model = RiskModel(
             [self.normalised(text) for text, _ in examples], [level for _, level in examples]
@@ -51,19 +59,27 @@ class RiskScreen:
 
     def assess(self, text: str) -> Assessment:
         doc = self._doc(text)
+        level, rules = self._level(doc)
+        return Assessment(
+            level, rules, escalations=tuple(doc._.risk_escalations), someone_else=doc._.risk_someone_else,
+            negated=doc._.risk_negated, answer=self.answers.read(doc),
+        )
+
+    def _level(self, doc) -> tuple[Level, tuple[str, ...]]:
         level, rules = doc._.risk_level, tuple(doc._.risk_rules)
         if doc._.risk_context or not any(token.is_alpha for token in doc):
             # Policing talk about someone else ("attended a hanging"): the rules alone judge it.
-            return Assessment(level, rules)
+            return level, rules
         model_level = self.model.predict(
             norms(doc), rules_heard_distress=level is Level.CONCERN
         )
-        if doc._.risk_negated and model_level is Level.CRISIS:
-            # "I'm not going to kill myself": the rules heard the negation; ask, don't hand off.
+        if (doc._.risk_negated or doc._.risk_someone_else) and model_level is Level.CRISIS:
+            # "I'm not going to kill myself", "my mate wants to die": the grammar heard a negation
+            # or someone else; the model may ask, not hand off.
             model_level = Level.CONCERN
         if model_level.rank > level.rank:
             level, rules = model_level, (*rules, f"model.{model_level.value}")
-        return Assessment(level, rules)
+        return level, rules
 
 
 @lru_cache

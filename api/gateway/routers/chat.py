@@ -16,7 +16,8 @@ from api.gateway.replies import from_rasa
 from api.gateway.sessions import is_valid, new_session
 from api.gateway.state import GatewayState
 from bot.content import TOO_FAST, TOO_LONG
-from bot.risk import Level
+from bot.risk import Assessment, Level
+from bot.risk.conversation import Verdict, judge
 from bot.sites import SITE_ID
 
 logger = logging.getLogger(__name__)
@@ -54,11 +55,13 @@ class ErrorBody(BaseModel):
 ERRORS = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
 
 
-async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[str, Any]] | None:
-    """Rasa's answer, or None when it is down, slow or failing."""
+async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict) -> list[dict[str, Any]] | None:
+    """Rasa's answer, or None when it is down, slow or failing. The verdict goes with the message,
+    so Rasa acts on the conversation's risk without screening it again."""
     try:
         async with state.rasa.post(
-            f"{state.next_rasa()}/webhooks/rest/webhook", json={"sender": session, "message": text},
+            f"{state.next_rasa()}/webhooks/rest/webhook",
+            json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict()}},
             timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
         ) as response:
             return await response.json()
@@ -67,9 +70,16 @@ async def ask_rasa(state: GatewayState, session: str, text: str) -> list[dict[st
         return None
 
 
-async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str) -> None:
+async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment) -> None:
+    """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
+    verdict = judge(assessment, await state.risk_states.get(session))
+    await state.risk_states.put(session, verdict.state)
+    await tell_rasa_within_limit(state, session, client, text, verdict)
+
+
+async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str, verdict: Verdict) -> None:
     if await state.limiter.allow(session, client):
-        await ask_rasa(state, session, text)
+        await ask_rasa(state, session, text, verdict)
 
 
 def answer(session: str, messages: list[dict[str, Any]]) -> JSONResponse:
@@ -95,14 +105,21 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     secret = state.settings.session_secret
     session = body.session if body.session and is_valid(body.session, secret) else new_session(secret)
     client = request.client.host if request.client else "unknown"
-    if state.screen.assess(body.message).level is Level.CRISIS:
+    assessment = state.screen.assess(body.message)
+    if assessment.level is Level.CRISIS:
         # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
         # down. Rasa hears of it after the reply has gone, if the limit allows.
-        background.add_task(tell_rasa_within_limit, state, session, client, body.message)
+        background.add_task(after_handoff, state, session, client, body.message, assessment)
+        return answer(session, state.replies.handoff())
+    # Read in its conversation: a hedge after distress, or a yes to the suicide question.
+    verdict = judge(assessment, await state.risk_states.get(session))
+    await state.risk_states.put(session, verdict.state)
+    if verdict.hand_off:
+        background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict)
         return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
         raise HTTPException(429, TOO_FAST)
-    replies = await ask_rasa(state, session, body.message)
+    replies = await ask_rasa(state, session, body.message, verdict)
     if replies is None:
         return answer(session, state.replies.unavailable())
     return answer(session, from_rasa(replies) or state.replies.unavailable())
@@ -113,4 +130,5 @@ async def clear(session: str, state: State) -> Response:
     """Deletes the conversation at once. Unknown or malformed ids get the same answer."""
     if is_valid(session, state.settings.session_secret):
         await state.redis.delete(TRACKER_PREFIX + session)
+        await state.risk_states.delete(session)
     return Response(status_code=204)
