@@ -185,7 +185,10 @@ class StaticEncoder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self.table = np.load(table_file).astype(np.float32)
+        raw = np.load(table_file)
+        # Names these vectors, so a model fitted on other vectors is never reused (bot.risk.model).
+        self.fingerprint = hashlib.sha256(raw.tobytes()).hexdigest()
+        self.table = raw.astype(np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)

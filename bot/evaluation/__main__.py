@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.evaluation.summary import nlu_scores, render, risk_scores, story_scores
 from bot.risk import RiskScreen
-from bot.risk.evaluate import DEFAULT_SETS, MAX_NONE_AS_CRISIS, evaluate
+from bot.risk.evaluate import all_sets, evaluate, floors, never_tuned
 from bot.settings import get_settings
 
 HELD_BACK = Path("tests/data/nlu_heldback.yml")
@@ -115,7 +115,10 @@ def main(argv: list[str]) -> int:
 
     stages.local("Risk screen on every labelled set")
     screen = RiskScreen()
-    summary["risk"] = {path.name: risk_scores(evaluate(path, screen)) for path in sorted(Path().glob(DEFAULT_SETS))}
+    recorded = floors()
+    summary["risk"] = {
+        path.stem: risk_scores(evaluate(path, screen), recorded.get(path.stem), never_tuned(path)) for path in all_sets()
+    }
 
     summary["gates"] = [
         {"name": f"held-back NLU macro F1 ≥ {MIN_HELD_BACK_MACRO_F1:.2f}",
@@ -124,7 +127,7 @@ def main(argv: list[str]) -> int:
          "passed": not summary["nlu_heldback"]["routed"].get("risk_crisis")},
         {"name": "every conversation test passes",
          "passed": summary["stories"]["correct"] == summary["stories"]["total"] > 0},
-        {"name": f"risk: crisis recall 1.0, none judged crisis ≤ {MAX_NONE_AS_CRISIS:.0%}",
+        {"name": "risk: every labelled set at or above its floor (tests/data/risk/floors.json)",
          "passed": all(scores["passed"] for scores in summary["risk"].values())},
     ]
     summary["finished"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

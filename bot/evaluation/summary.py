@@ -67,8 +67,10 @@ def story_scores(story_report: Path) -> dict[str, Any]:
     }
 
 
-def risk_scores(report: Report) -> dict[str, Any]:
+def risk_scores(report: Report, floor: dict[str, float] | None = None, never_tuned: bool = False) -> dict[str, Any]:
     return {
+        "never_tuned": never_tuned,
+        "measures": report.measures(),
         "levels": {
             level.value: {
                 "recall": report.recall(level.value),
@@ -79,7 +81,7 @@ def risk_scores(report: Report) -> dict[str, Any]:
         },
         "none_as_crisis": report.none_as_crisis(),
         "misses": len(report.misses),
-        "passed": report.passed(),
+        "passed": report.passed(floor),
     }
 
 
@@ -164,9 +166,21 @@ def render(summary: dict, previous: dict | None) -> str:
         "## Risk screen",
         "",
     ]
+    lines += ["Sets never tuned on (the generalisation figures; misses not listed):", "",
+              "| set | crisis→crisis | crisis→none | concern→≥concern | none→crisis | none→concern |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for name, scores in risk.items():
-        lines += [f"`{name}`: none judged crisis {scores['none_as_crisis']:.1%}, {scores['misses']} misses "
-                  "(listed by `make evaluate-risk`).", "",
+        if scores["never_tuned"]:
+            found = scores["measures"]
+            cells = [f"{found[key]:.3f}" if key in found else "" for key in (
+                "crisis_as_crisis", "crisis_as_none", "concern_at_least_concern", "none_as_crisis", "none_as_concern")]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for name, scores in risk.items():
+        lines += [f"`{name}`{' (never tuned on)' if scores['never_tuned'] else ''}: none judged crisis "
+                  f"{scores['none_as_crisis']:.1%}, {scores['misses']} misses"
+                  f"{'' if scores['never_tuned'] else ' (listed by `make evaluate-risk`)'}"
+                  f"{'' if scores['passed'] else ', BELOW ITS FLOOR'}.", "",
                   "| level | recall | precision | support |", "| --- | ---: | ---: | ---: |"]
         for level, row in scores["levels"].items():
             before = _get(previous, "risk", name, "levels", level, "recall")

@@ -52,6 +52,8 @@ if not Doc.has_extension("risk_level"):
     Doc.set_extension("risk_escalations", default=[])
     # A risk phrase heard, but about someone else or in their words: the writer may be helping them.
     Doc.set_extension("risk_someone_else", default=False)
+    # A safe span matched ("suicide prevention course", "end it with her").
+    Doc.set_extension("risk_safe", default=False)
 
 
 class RiskScreenComponent:
@@ -130,6 +132,7 @@ class RiskScreenComponent:
             if found.rank > level.rank:
                 level = found
         doc._.risk_context = context
+        doc._.risk_safe = bool(safe)
         doc._.risk_escalations = sorted(set(escalations))
         doc._.risk_level = level
         doc._.risk_rules = sorted(set(fired))

@@ -1,14 +1,18 @@
 """Evaluates the risk screen on labelled sets: recall and precision per level, and every miss.
 
-Usage: python -m bot.risk.evaluate [SET.jsonl ...]   (default: every set, see `all_sets`)
+Usage: python -m bot.risk.evaluate [--record] [SET.jsonl ...]   (default: every set, see `all_sets`)
+
+--record writes each set's figures as its floor: a new set's first contact, or a floor raised
+(a floor is never lowered: a worse figure fails instead).
 
 A set holds messages ({"text", "level"}), each judged alone, or conversations ({"id", "turns"}),
 judged turn by turn in their conversation (bot.risk.conversation), as the assistant reads them.
 
-Sets we tuned on (tests/data/risk_eval.jsonl, tests/data/risk/tuning/, data/risk/examples/) must
-keep every crisis and judge at most 2% of `none` crisis. Sets never tuned on
-(tests/data/risk/untuned/) are the generalisation figures; each must stay at or above the floor
-recorded in tests/data/risk/floors.json when it was first met (recall on crisis never goes down).
+Sets we tuned on: tests/data/risk_eval.jsonl, tests/data/risk/tuning/, data/risk/examples/. Sets
+never tuned on, tests/data/risk/untuned/, give the generalisation figures; their misses are not
+printed, so nobody tunes on them by accident. Every set must stay at its floor in
+tests/data/risk/floors.json (recall on crisis never goes down); a set with no floor yet must keep
+every crisis and judge at most 2% of `none` crisis until its first-contact figures are recorded there.
 """
 
 from __future__ import annotations
@@ -25,10 +29,15 @@ from bot.risk.rules import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 RISK_SETS = ROOT / "tests" / "data" / "risk"
-TUNED = [ROOT / "tests" / "data" / "risk_eval.jsonl", *sorted((RISK_SETS / "tuning").glob("*.jsonl"))]
+EXAMPLES = ROOT / "data" / "risk" / "examples"
+TUNED = [ROOT / "tests" / "data" / "risk_eval.jsonl", *sorted((RISK_SETS / "tuning").glob("*.jsonl")),
+         *sorted(EXAMPLES.glob("*.jsonl"))]
 UNTUNED_DIR = RISK_SETS / "untuned"
 FLOORS = RISK_SETS / "floors.json"
 MAX_NONE_AS_CRISIS = 0.02
+# Measures where a higher figure is worse; floors are kept to 4 places, compared within that.
+LOWER_IS_BETTER = ("crisis_as_none", "none_as_crisis", "none_as_concern")
+TOLERANCE = 1e-4
 
 
 @dataclass
@@ -76,12 +85,11 @@ class Report:
             return self.recall("crisis") == 1.0 and self.none_as_crisis() <= MAX_NONE_AS_CRISIS
         found = self.measures()
         return all(
-            found[name] <= limit + 1e-9 if name.endswith(("_as_none", "none_as_crisis", "none_as_concern"))
-            else found[name] >= limit - 1e-9
+            found[name] <= limit + TOLERANCE if name in LOWER_IS_BETTER else found[name] >= limit - TOLERANCE
             for name, limit in floor.items() if name in found
         )
 
-    def render(self) -> str:
+    def render(self, misses: bool = True) -> str:
         lines = [f"{'level':8} {'recall':>7} {'precision':>9} {'support':>7}"]
         for level in Level:
             lines.append(
@@ -89,7 +97,9 @@ class Report:
                 f"{self.precision(level.value):9.3f} {self.support(level.value):7d}"
             )
         lines.append("  ".join(f"{name} {value:.3f}" for name, value in self.measures().items()))
-        if self.misses:
+        if self.misses and not misses:
+            lines.append(f"{len(self.misses)} misses (not listed: a set never tuned on)")
+        elif self.misses:
             lines.append("misses (expected -> got: text [rules]):")
             for expected, got, text, rules in sorted(self.misses):
                 lines.append(f"  {expected} -> {got}: {text} {rules}")
@@ -120,28 +130,41 @@ def all_sets() -> list[Path]:
     return [*TUNED, *sorted(UNTUNED_DIR.glob("*.jsonl"))]
 
 
-def floor_for(path: Path) -> dict[str, float] | None:
-    """None for a set we tuned on (the strict gate); the recorded floor for one we never tuned on."""
-    if path.parent.resolve() != UNTUNED_DIR.resolve():
-        return None
-    return floors().get(path.stem, {})
+def never_tuned(path: Path) -> bool:
+    return path.resolve().parent == UNTUNED_DIR.resolve()
+
+
+def raised(floor: dict[str, float] | None, found: dict[str, float]) -> dict[str, float]:
+    """The floor moved to what was found wherever that is better, never where it is worse."""
+    if floor is None:
+        return {name: round(value, 4) for name, value in found.items()}
+    return {
+        name: round(min(limit, found.get(name, limit)) if name in LOWER_IS_BETTER else max(limit, found.get(name, limit)), 4)
+        for name, limit in floor.items()
+    }
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(arg) for arg in argv] or all_sets()
+    record = "--record" in argv
+    paths = [Path(arg) for arg in argv if arg != "--record"] or all_sets()
     screen = RiskScreen()
+    recorded = floors()
     failed = []
     for path in paths:
         report = evaluate(path, screen)
-        floor = floor_for(path)
-        kind = "never tuned on" if floor is not None else "tuned on"
+        if record:
+            recorded[path.stem] = raised(recorded.get(path.stem), report.measures())
+        kind = "never tuned on" if never_tuned(path) else "tuned on"
         print(f"== {path} ({sum(report.counts.values())} messages, {kind})")
-        print(report.render())
-        if not report.passed(floor):
+        print(report.render(misses=not never_tuned(path)))
+        if not report.passed(recorded.get(path.stem)):
             failed.append(path.name)
+    if record:
+        FLOORS.write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n", encoding="utf-8")
+        print(f"Floors written to {FLOORS}")
     if failed:
-        print(f"FAIL ({', '.join(failed)}): tuned sets keep every crisis and judge at most "
-              f"{MAX_NONE_AS_CRISIS:.0%} of none crisis; untuned sets stay at their floors ({FLOORS.name})")
+        print(f"FAIL ({', '.join(failed)}): below the floor in {FLOORS.name}, or (no floor yet) a crisis "
+              f"missed or more than {MAX_NONE_AS_CRISIS:.0%} of none judged crisis")
         return 1
     print("PASS")
     return 0

@@ -11,6 +11,9 @@ the rules gave.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,19 +25,23 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from bot.encoder import StaticEncoder, get_static_encoder
+from bot.encoder import STATIC_FILE, StaticEncoder, get_static_encoder
 from bot.risk.rules import Level, read_jsonl
 
 # Chosen on a tuning set from a fresh writer, then checked once on sets never tuned on (the
 # safety issue's closing note). On its own the model hands off only when it is sure; when it is
 # less sure it asks the direct question instead, unless the rules already heard distress.
 SURE_CRISIS = 0.6
+SURE_AFTER_DISTRESS = 0.5
 LIKELY_CRISIS = 0.3
 # How much the meaning vector weighs beside the n-grams (each part has unit length).
 MEANING_WEIGHT = 2.0
 SENTENCE_ENDS = (" . ", " ! ", " ? ")
 MIN_SENTENCE_WORDS = 3
 RISK_INTENTS = {"risk_crisis": Level.CRISIS, "risk_concern": Level.CONCERN}
+# The fitted model, kept between runs: fitting takes 20-60 s here, loading well under one.
+CACHE = STATIC_FILE.parent / "risk_model.pkl"
+logger = logging.getLogger(__name__)
 
 
 def read_examples(folder: Path) -> list[tuple[str, str]]:
@@ -90,6 +97,36 @@ class RiskModel:
             offset += len(vectorizer.idf_)
         self.meaning_weights = np.ascontiguousarray(classifier.coef_[:, offset:].T) * MEANING_WEIGHT
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "encoder": None}
+
+    @classmethod
+    def cached(cls, texts: list[str], levels: list[str], encoder: StaticEncoder | None = None) -> RiskModel:
+        """The model for these examples, from the cache when it was fitted on exactly them, with
+        this code and these encoder vectors; fitted (and cached) otherwise."""
+        encoder = encoder or get_static_encoder()
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(getattr(encoder, "fingerprint", type(encoder).__name__).encode())
+        digest.update("\n".join(f"{level}\t{text}" for text, level in zip(texts, levels)).encode())
+        key = digest.hexdigest()
+        try:
+            with CACHE.open("rb") as handle:
+                stored = pickle.load(handle)
+            if stored["key"] == key:
+                stored["model"].encoder = encoder
+                return stored["model"]
+        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError):
+            pass
+        model = cls(texts, levels, encoder)
+        try:
+            partial = CACHE.with_suffix(f".{key[:8]}.tmp")
+            with partial.open("wb") as handle:
+                pickle.dump({"key": key, "model": model}, handle)
+            partial.replace(CACHE)
+        except OSError as error:
+            logger.warning("Risk model not cached: %s", type(error).__name__)
+        return model
+
     def probabilities(self, normalised: str) -> np.ndarray:
         """Scored by hand as the fitted pipeline would (tests/bot/risk/test_model.py)."""
         scores = self.intercepts + self.encoder.encode([normalised])[0] @ self.meaning_weights
@@ -113,11 +150,11 @@ class RiskModel:
             best = max(best, self.probabilities(sentence)[crisis])
         return best, whole[self.classes.index(Level.CONCERN)]
 
-    def predict(self, normalised: str, rules_heard_distress: bool = False) -> Level:
+    def predict(self, normalised: str, rules_heard_distress: bool = False, cautious: bool = False) -> Level:
         crisis, concern = self.crisis_and_concern(normalised)
-        if crisis >= concern and crisis >= (LIKELY_CRISIS if rules_heard_distress else SURE_CRISIS):
+        if crisis >= concern and crisis >= (SURE_AFTER_DISTRESS if rules_heard_distress else SURE_CRISIS):
             return Level.CRISIS
-        if crisis >= LIKELY_CRISIS:
+        if crisis >= (SURE_CRISIS if cautious else LIKELY_CRISIS):
             return Level.CONCERN
         return Level.NONE
 

@@ -85,7 +85,7 @@ class Rule:
             level = Level(data["level"])
             alone = Level(data["alone"]) if "alone" in data else None
         except ValueError:
-            raise RuleError(f"{where}: level and alone must be crisis, concern or none") from None
+            raise RuleError(f"{where}: level must be crisis, concern or none (and so must alone)") from None
         if ("after" in data) != ("alone" in data) or data.get("after", "distress") not in AFTER:
             raise RuleError(f"{where}: 'after' must be one of {sorted(AFTER)}, and comes with 'alone'")
         if alone is not None and alone.rank >= level.rank:

@@ -9,6 +9,8 @@ from pathlib import Path
 import spacy
 
 from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
+from bot.risk.component import FIRST_PERSON
+from bot.encoder import StaticEncoder
 from bot.risk.answers import Answers
 from bot.risk.model import RiskModel, read_examples, read_nlu_examples
 from bot.risk.normalise import clean_text
@@ -40,13 +42,13 @@ class Assessment:
 
 
 class RiskScreen:
-    def __init__(self, rules_dir: Path = RULES_DIR, nlu_dir: Path = NLU_DIR):
+    def __init__(self, rules_dir: Path = RULES_DIR, nlu_dir: Path = NLU_DIR, encoder: StaticEncoder | None = None):
         self.nlp = spacy.blank("en")
         self.screen = self.nlp.add_pipe("backup_risk_screen", config={"rules_dir": str(rules_dir)})
         self.answers = Answers.from_file(rules_dir / "answers.jsonl")
         examples = read_examples(rules_dir / "examples") + read_nlu_examples(nlu_dir)
-        self.model = RiskModel(
-            [self.normalised(text) for text, _ in examples], [level for _, level in examples]
+        self.model = RiskModel.cached(
+            [self.normalised(text) for text, _ in examples], [level for _, level in examples], encoder
         )
 
     def _doc(self, text: str):
@@ -67,15 +69,19 @@ class RiskScreen:
 
     def _level(self, doc) -> tuple[Level, tuple[str, ...]]:
         level, rules = doc._.risk_level, tuple(doc._.risk_rules)
-        if doc._.risk_context or not any(token.is_alpha for token in doc):
-            # Policing talk about someone else ("attended a hanging"): the rules alone judge it.
+        about_others_only = doc._.risk_someone_else and not any(token.norm_ in FIRST_PERSON for token in doc)
+        if doc._.risk_context or about_others_only or not any(token.is_alpha for token in doc):
+            # Policing talk ("attended a hanging") or someone else only ("my mate wants to die"):
+            # the rules alone judge it.
             return level, rules
         model_level = self.model.predict(
-            norms(doc), rules_heard_distress=level is Level.CONCERN
+            norms(doc), rules_heard_distress=level is Level.CONCERN,
+            # A phrase the rules know is safe ("end it with my girlfriend"): the model asks only when sure.
+            cautious=doc._.risk_safe and not rules,
         )
         if (doc._.risk_negated or doc._.risk_someone_else) and model_level is Level.CRISIS:
-            # "I'm not going to kill myself", "my mate wants to die": the grammar heard a negation
-            # or someone else; the model may ask, not hand off.
+            # "I'm not going to kill myself", "my mate wants to die and so do I": the grammar
+            # heard a negation or someone else; the model may ask, not hand off.
             model_level = Level.CONCERN
         if model_level.rank > level.rank:
             level, rules = model_level, (*rules, f"model.{model_level.value}")

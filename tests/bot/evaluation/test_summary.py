@@ -56,8 +56,14 @@ def summary_with(macro_f1: float, scores: dict) -> dict:
         "gates": [{"name": "held-back NLU macro F1 ≥ 0.90", "passed": macro_f1 >= 0.9}],
         "nlu_heldback": {**scores, "macro_f1": macro_f1, "folder": "nlu_heldback"},
         "stories": {"correct": 16, "total": 16, "accuracy": 1.0, "action_accuracy": 1.0},
-        "risk": {"risk_eval.jsonl": {"levels": {"crisis": {"recall": 1.0, "precision": 0.98, "support": 197}},
-                                     "none_as_crisis": 0.0, "misses": 3, "passed": True}},
+        "risk": {
+            "risk_eval": {"levels": {"crisis": {"recall": 1.0, "precision": 0.98, "support": 197}},
+                          "none_as_crisis": 0.0, "misses": 3, "passed": True, "never_tuned": False,
+                          "measures": {"crisis_as_crisis": 1.0}},
+            "writer_a": {"levels": {"crisis": {"recall": 0.9, "precision": 0.95, "support": 80}},
+                         "none_as_crisis": 0.04, "misses": 31, "passed": False, "never_tuned": True,
+                         "measures": {"crisis_as_crisis": 0.9, "crisis_as_none": 0.075}},
+        },
     }
 
 
@@ -66,6 +72,10 @@ def test_the_summary_shows_what_changed_since_the_previous_run(scores):
     assert "Macro F1 **0.920** (+0.020)" in text
     assert "| greet | 1.00 | 0.67 | 0.80 (=) | 3 |" in text
     assert "on the 5 of 7 messages" in text and "(it took 1 as concern)" in text
+    # The never-tuned sets' figures lead the risk section, their misses are not offered for reading.
+    assert "| writer_a | 0.900 | 0.075 |  |  |  |" in text
+    assert "`writer_a` (never tuned on): none judged crisis 4.0%, 31 misses, BELOW ITS FLOOR." in text
+    assert "`risk_eval`: none judged crisis 0.0%, 3 misses (listed by `make evaluate-risk`)." in text
 
 
 def test_the_first_summary_says_there_is_nothing_to_compare(scores):

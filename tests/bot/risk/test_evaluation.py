@@ -1,17 +1,15 @@
-"""The safety gate: every crisis example caught, at most 2% of `none` judged crisis, on the
-evaluation set (tests/data) and on every set of examples the model learns from."""
+"""The safety gate: every labelled set at or above its recorded floor (recall on crisis never goes
+down), and the arithmetic behind it."""
 
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bot.risk.evaluate import MAX_NONE_AS_CRISIS, Report, evaluate
+from bot.risk.evaluate import MAX_NONE_AS_CRISIS, Report, all_sets, evaluate, floors, never_tuned, raised
 from bot.risk.rules import read_jsonl
-from bot.risk.screen import RULES_DIR
 
 EVALUATION = Path(__file__).resolve().parents[2] / "data" / "risk_eval.jsonl"
-SETS = [EVALUATION, *sorted((RULES_DIR / "examples").glob("*.jsonl"))]
 
 
 def test_the_evaluation_set_is_big_and_hard_enough():
@@ -23,19 +21,41 @@ def test_the_evaluation_set_is_big_and_hard_enough():
     assert len({row["text"].casefold() for row in rows}) == len(rows)
 
 
-@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_every_set_has_a_floor_and_some_are_never_tuned_on():
+    sets = all_sets()
+    assert {path.stem for path in sets} <= set(floors())
+    assert sum(never_tuned(path) for path in sets) >= 2
+
+
+@pytest.mark.parametrize("path", all_sets(), ids=lambda p: p.stem)
 def test_gate(path):
     report = evaluate(path)
-    assert report.recall("crisis") == 1.0, report.render()
-    assert report.none_as_crisis() <= MAX_NONE_AS_CRISIS, report.render()
+    assert report.passed(floors()[path.stem]), report.render(misses=not never_tuned(path))
 
 
-def test_report_arithmetic():
+def test_a_set_without_a_floor_keeps_every_crisis():
     report = Report()
     for expected, got in [("crisis", "crisis"), ("crisis", "concern"), ("none", "crisis"), ("none", "none")]:
         report.add("t", expected, got, [])
     assert report.recall("crisis") == 0.5
     assert report.precision("crisis") == 0.5
-    assert report.none_as_crisis() == 0.5
+    assert report.none_as_crisis() == 0.5 > MAX_NONE_AS_CRISIS
     assert not report.passed()
     assert "crisis -> concern" in report.render()
+    assert "crisis -> concern" not in report.render(misses=False)
+
+
+def test_a_floor_is_met_or_not_in_the_right_direction():
+    report = Report()
+    for expected, got in [("crisis", "crisis"), ("crisis", "none"), ("none", "none"), ("none", "concern")]:
+        report.add("t", expected, got, [])
+    assert report.passed({"crisis_as_crisis": 0.5, "crisis_as_none": 0.5, "none_as_concern": 0.5})
+    assert not report.passed({"crisis_as_crisis": 0.6})
+    assert not report.passed({"crisis_as_none": 0.4})
+
+
+def test_recording_never_lowers_a_floor():
+    floor = {"crisis_as_crisis": 0.9, "crisis_as_none": 0.05}
+    assert raised(floor, {"crisis_as_crisis": 0.8, "crisis_as_none": 0.1}) == floor
+    assert raised(floor, {"crisis_as_crisis": 0.95, "crisis_as_none": 0.01}) == {"crisis_as_crisis": 0.95, "crisis_as_none": 0.01}
+    assert raised(None, {"none_as_crisis": 0.123456}) == {"none_as_crisis": 0.1235}

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix, hstack
 
 from bot.risk import Level, get_screen
-from bot.risk.model import RiskModel, read_nlu_examples
+from bot.risk import model as model_module
+from bot.risk.model import MEANING_WEIGHT, RiskModel, read_nlu_examples, sentences
 from bot.risk.screen import NLU_DIR
 
 TEXTS = ["i want to die", "end it tonight", "feel hopeless", "cant cope", "hello there", "whats the number",
@@ -13,8 +15,38 @@ LEVELS = ["crisis", "crisis", "concern", "concern", "none", "none", "crisis", "c
 def test_hand_scoring_matches_scikit_learn():
     model = RiskModel(TEXTS, LEVELS)
     for text in ["i want to end it", "hello cope", "", "zzz qqq", "rota rota rota tonight"]:
-        expected = model.pipeline.predict_proba([text])[0]
-        assert np.allclose(model.probabilities(text), expected, atol=1e-9)
+        features = hstack([model.features.transform([text]), csr_matrix(model.encoder.encode([text]) * MEANING_WEIGHT)])
+        expected = model.classifier.predict_proba(features)[0]
+        assert np.allclose(model.probabilities(text), expected, atol=1e-6)
+
+
+def test_the_meaning_vectors_count():
+    # Same words, so the same n-grams; only the encoder's vectors tell these apart.
+    model = RiskModel(TEXTS, LEVELS)
+    plain = model.probabilities("kill myself")
+    model.meaning_weights = np.zeros_like(model.meaning_weights)
+    assert not np.allclose(model.probabilities("kill myself"), plain)
+
+
+def test_a_long_message_is_read_sentence_by_sentence():
+    model = RiskModel(TEXTS, LEVELS)
+    buried = "rota is out . thanks . hello there . i want to die . whats the number ."
+    crisis = model.classes.index(Level.CRISIS)
+    assert model.crisis_and_concern(buried)[0] > model.probabilities(buried)[crisis]
+    assert sentences("one two three . four five six .") == ["one two three", "four five six ."]
+    assert sentences("just one sentence .") == []
+
+
+def test_the_fitted_model_is_cached_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setattr(model_module, "CACHE", tmp_path / "risk_model.pkl")
+    first = RiskModel.cached(TEXTS, LEVELS)
+    assert (tmp_path / "risk_model.pkl").exists()
+    again = RiskModel.cached(TEXTS, LEVELS)
+    assert again is not first and np.allclose(again.probabilities("kill myself"), first.probabilities("kill myself"))
+    monkeypatch.setattr(RiskModel, "__init__", lambda *args: pytest.fail("fitted again"))
+    RiskModel.cached(TEXTS, LEVELS)
+    with pytest.raises(pytest.fail.Exception):
+        RiskModel.cached(TEXTS, [*LEVELS[:-1], "crisis"])  # other examples: fitted again
 
 
 def test_nlu_examples_are_none_except_the_risk_intents():
