@@ -122,6 +122,21 @@ def test_a_host_page_that_shrinks_its_root_font_does_not_shrink_the_widget(brows
     context.close()
 
 
+def test_the_host_pages_fonts_do_not_reach_the_widget(page_1024):
+    """The host page sets Comic Sans and purple on everything, !important: none of it gets in."""
+    page = page_1024
+    fonts = lambda: in_widget(page, """return [...r.querySelectorAll('.launcher, .badge, .message, textarea, .quick button, .send')]
+      .filter(shown).map(e => [e.className || e.tagName, getComputedStyle(e).fontFamily, getComputedStyle(e).color]);""")
+    before = fonts()
+    open_widget(page)
+    send(page, WITH_BUTTONS)
+    seen = before + fonts()
+    assert {row[0] for row in seen} >= {"launcher", "message bot", "message user", "TEXTAREA", "send"}, seen
+    for name, family, colour in seen:
+        assert family.startswith("system-ui") and "Comic" not in family, (name, family)
+        assert colour != "rgb(75, 0, 130)", (name, colour)
+
+
 TARGETS = """
 return [...r.querySelectorAll('button, a[href], summary, textarea')].filter(shown).map(e => {
   const b = e.getBoundingClientRect();
