@@ -101,7 +101,8 @@ def test_check_my_page_reads_policies_as_a_browser_does(context, own_gateway, pa
                              f"https://cdn.example applies, and that does not allow {own_gateway}. Add: script-src "
                              f"https://cdn.example {own_gateway}")
     assert other_host[2] == (f"Problem: Your policy stops the widget talking to Backup (and fetching its styles): "
-                             f"connect-src 'none' does not allow {own_gateway}. Change it to: connect-src {own_gateway}")
+                             f"connect-src 'none' does not allow {own_gateway}. Change it to: "
+                             f"connect-src {own_gateway}")
 
 
 def test_a_locked_down_intranet_is_told_what_to_change_and_the_fix_works(context, own_gateway, page_server):
@@ -115,7 +116,8 @@ def test_a_locked_down_intranet_is_told_what_to_change_and_the_fix_works(context
     expect(box).to_contain_text("2 problems found on this page.")
     expect(box).to_contain_text(
         "Problem: This page's Content-Security-Policy stops the widget talking to Backup (connect-src), so every "
-        f"reply would be \"can't reach Backup\". Add {own_gateway} to connect-src: {own_gateway}/embed gives the exact line.")
+        f"reply would be \"can't reach Backup\". Add {own_gateway} to connect-src: {own_gateway}/embed gives the "
+        "exact line.")
     expect(box).to_contain_text(f"Problem: The widget's styles could not load here, so it shows unstyled. Adding "
                                 f"{own_gateway} to connect-src fixes this too.")
     assert any("stops the widget talking to Backup (connect-src)" in w for w in warnings), warnings
@@ -134,7 +136,8 @@ def test_a_locked_down_intranet_is_told_what_to_change_and_the_fix_works(context
         f"Works: {page_server.origin} is registered for Strict intranet.",
         f"Works: Your policy allows the widget loading: script-src allows {own_gateway}.",
         f"Problem: Your policy stops the widget talking to Backup (and fetching its styles): it has no connect-src, "
-        f"so its default-src 'self' applies, and that does not allow {own_gateway}. Add: connect-src 'self' {own_gateway}",
+        f"so its default-src 'self' applies, and that does not allow {own_gateway}. Add: connect-src 'self' "
+        f"{own_gateway}",
     ]
     fixed = embed.locator("#fixed-policy").inner_text()
     assert fixed == f"default-src 'self'; script-src 'self' {own_gateway}; connect-src 'self' {own_gateway}"

@@ -139,10 +139,12 @@ def newest_fully_in_view(page: Page) -> dict:
     return in_widget(page, """
       const panel = $('.panel'), top = $('.top');
       const stuck = getComputedStyle($('.bottom')).display === 'contents' ? $('.compose') : $('.bottom');
-      const from = getComputedStyle(top).position === 'sticky' ? top.getBoundingClientRect().bottom : panel.getBoundingClientRect().top;
+      const from = getComputedStyle(top).position === 'sticky' ? top.getBoundingClientRect().bottom
+        : panel.getBoundingClientRect().top;
       const to = stuck.getBoundingClientRect().top;
       const b = newestBot().getBoundingClientRect();
-      return {top: b.top >= from - 1, bottom: b.bottom <= to + 1, fits: b.height <= to - from, atStart: panel.scrollTop < 5};
+      return {top: b.top >= from - 1, bottom: b.bottom <= to + 1, fits: b.height <= to - from,
+              atStart: panel.scrollTop < 5};
     """)
 
 
@@ -181,7 +183,8 @@ def test_the_crisis_card_is_announced_and_focus_moves_to_the_call(page):
     card = page.get_by_role("region", name="Call the crisis line")
     expect(card).to_be_visible()
     expect(card).to_have_attribute("aria-live", "assertive")
-    focused = in_widget(page, "const a = r.activeElement; return a && [a.tagName, a.getAttribute('href'), a.textContent];")
+    focused = in_widget(page, "const a = r.activeElement;"
+                              "return a && [a.tagName, a.getAttribute('href'), a.textContent];")
     assert focused == ["A", CALL, "Call 0300 131 2789"], focused
     # The card is not re-announced by every later reply that carries it again.
     page.get_by_label("Your message").fill("thanks")

@@ -23,7 +23,8 @@ MIN_READING_PX = {"200% zoom 640x400": 200, "phone keyboard up 360x400": 200, "r
 MEASURE = """
 const panel = $('.panel'), top = $('.top'), form = $('.compose');
 const stuckBottom = getComputedStyle($('.bottom')).display === 'contents' ? form : $('.bottom');
-const topEdge = getComputedStyle(top).position === 'sticky' ? top.getBoundingClientRect().bottom : panel.getBoundingClientRect().top;
+const topEdge = getComputedStyle(top).position === 'sticky' ? top.getBoundingClientRect().bottom
+  : panel.getBoundingClientRect().top;
 return {
   panel: rect(panel), panelScrollWidth: panel.scrollWidth, panelClientWidth: panel.clientWidth,
   pageScrollWidth: document.documentElement.scrollWidth,
@@ -117,7 +118,8 @@ def test_a_host_page_that_shrinks_its_root_font_does_not_shrink_the_widget(brows
     page = context.new_page()
     page.goto(url)
     open_widget(page)
-    sizes = in_widget(page, "return [$('.launcher'), $('textarea'), $('.bar h2')].map(e => getComputedStyle(e).fontSize);")
+    sizes = in_widget(page, "return [$('.launcher'), $('textarea'), $('.bar h2')]"
+                            ".map(e => getComputedStyle(e).fontSize);")
     assert sizes == ["16px", "16px", "18px"], sizes
     context.close()
 
@@ -125,8 +127,11 @@ def test_a_host_page_that_shrinks_its_root_font_does_not_shrink_the_widget(brows
 def test_the_host_pages_fonts_do_not_reach_the_widget(page_1024):
     """The host page sets Comic Sans and purple on everything, !important: none of it gets in."""
     page = page_1024
-    fonts = lambda: in_widget(page, """return [...r.querySelectorAll('.launcher, .badge, .message, textarea, .quick button, .send')]
-      .filter(shown).map(e => [e.className || e.tagName, getComputedStyle(e).fontFamily, getComputedStyle(e).color]);""")
+    def fonts():
+        return in_widget(page, """
+          return [...r.querySelectorAll('.launcher, .badge, .message, textarea, .quick button, .send')].filter(shown)
+            .map(e => [e.className || e.tagName, getComputedStyle(e).fontFamily, getComputedStyle(e).color]);""")
+
     before = fonts()
     open_widget(page)
     send(page, WITH_BUTTONS)
@@ -191,7 +196,8 @@ def test_forced_colours_keep_every_button_outlined(browser, stack, host_origin):
     enabled = in_widget(page, "const s = getComputedStyle($('.send')); return [s.borderTopStyle, s.color];")
     assert disabled[0] == "dashed" and enabled[0] == "solid" and disabled[1] != enabled[1], (disabled, enabled)
     page.get_by_label("Your message").press("Tab")
-    ring = in_widget(page, "const s = getComputedStyle(r.activeElement); return [r.activeElement.className, s.outlineStyle, parseFloat(s.outlineWidth)];")
+    ring = in_widget(page, "const s = getComputedStyle(r.activeElement);"
+                           "return [r.activeElement.className, s.outlineStyle, parseFloat(s.outlineWidth)];")
     assert ring[0] == "send" and ring[1] == "solid" and ring[2] >= 2, ring
     context.close()
 
@@ -251,7 +257,8 @@ def test_a_disabled_send_looks_disabled_and_does_nothing(page_1024):
     open_widget(page)
     send_button = page.get_by_role("button", name="Send")
     expect(send_button).to_have_attribute("aria-disabled", "true")
-    look = "const s = getComputedStyle($('.send')); return {bg: s.backgroundColor, colour: s.color, border: s.borderTopStyle, cursor: s.cursor};"
+    look = ("const s = getComputedStyle($('.send'));"
+            "return {bg: s.backgroundColor, colour: s.color, border: s.borderTopStyle, cursor: s.cursor};")
     off = in_widget(page, look)
     send_button.click(force=True)          # Playwright itself would wait for it to be enabled
     page.keyboard.press("Enter")
