@@ -2,11 +2,12 @@
 
 Usage: python -m bot.evaluation [--folds N] [--model PATH] [--out DIR]
 
-Stages: NLU cross-validation on the training data (N folds; 0 skips it), NLU on the held-back set
-with the trained model, the conversation tests, the risk screen's labelled sets. Then
-reports/summary.md (and .json), compared with the previous run's, which moves to reports/previous/.
-Exits 1 when a gate fails: held-back macro F1 below 0.90 or a held-back message judged crisis (the
-set holds no risk), a failed story, or the risk screen's gate.
+Stages: NLU cross-validation on the training data (N folds; 0 skips it), NLU on the two held-back
+sets with the trained model (the fresh set, never tuned on, and the older held-back set), the
+conversation tests, the risk screen's labelled sets. Then reports/summary.md (and .json), compared
+with the previous run's, which moves to reports/previous/. Exits 1 when a gate fails: a held-back
+set's macro F1 below its floor, in-scope fresh messages falling to the fallback above the ceiling, a
+held-back message judged crisis (the set holds no risk), a failed story, or the risk screen's gate.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ from bot.settings import get_settings
 
 HELD_BACK = Path("tests/data/nlu_heldback.yml")
 MIN_HELD_BACK_MACRO_F1 = 0.90
-STAGES = 4
+# A new writer's set, never tuned on (tests/data/nlu_fresh.md). Its floor is what the pipeline has
+# reached on it, never more; its wrong predictions are deleted once scored, so nobody reads them.
+FRESH = Path("tests/data/nlu_fresh.yml")
+MIN_FRESH_MACRO_F1 = 0.89
+MAX_FRESH_FALLBACK_RATE = 0.03
+STAGES = 5
 
 
 class Stages:
@@ -67,6 +73,11 @@ def fresh(folder: Path) -> Path:
     return folder
 
 
+def forget_errors(folder: Path) -> None:
+    """Rasa's file of a never-tuned set's misclassified messages, deleted once scored."""
+    (folder / "intent_errors.json").unlink(missing_ok=True)
+
+
 def keep_previous(out: Path) -> dict | None:
     """Moves the last run's summary aside and returns it, for the comparison."""
     if not (out / "summary.json").exists():
@@ -103,6 +114,12 @@ def main(argv: list[str]) -> int:
     else:
         stages.local("NLU cross-validation skipped (--folds 0)")
 
+    folder = fresh(args.out / "nlu_fresh")
+    stages.rasa(f"NLU on the fresh set, never tuned on, {FRESH}", "nlu_fresh.log",
+                "test", "nlu", "--model", args.model, "--nlu", str(FRESH), "--successes", "--out", str(folder))
+    summary["nlu_fresh"] = {**nlu_scores(folder), "folder": "nlu_fresh"}
+    forget_errors(folder)
+
     folder = fresh(args.out / "nlu_heldback")
     stages.rasa(f"NLU on the held-back set, {HELD_BACK}", "nlu_heldback.log",
                 "test", "nlu", "--model", args.model, "--nlu", str(HELD_BACK), "--successes", "--out", str(folder))
@@ -121,6 +138,10 @@ def main(argv: list[str]) -> int:
     }
 
     summary["gates"] = [
+        {"name": f"fresh (never-tuned) NLU macro F1 ≥ {MIN_FRESH_MACRO_F1:.2f}",
+         "passed": summary["nlu_fresh"]["macro_f1"] >= MIN_FRESH_MACRO_F1},
+        {"name": f"fresh in-scope messages falling to the fallback ≤ {MAX_FRESH_FALLBACK_RATE:.0%}",
+         "passed": summary["nlu_fresh"]["fallback_rate"] <= MAX_FRESH_FALLBACK_RATE},
         {"name": f"held-back NLU macro F1 ≥ {MIN_HELD_BACK_MACRO_F1:.2f}",
          "passed": summary["nlu_heldback"]["macro_f1"] >= MIN_HELD_BACK_MACRO_F1},
         {"name": "no held-back message (none is about risk) judged crisis",
@@ -135,7 +156,9 @@ def main(argv: list[str]) -> int:
     (args.out / "summary.md").write_text(render(summary, previous))
 
     print(f"\nSummary: {args.out / 'summary.md'}")
-    print(f"  held-back macro F1 {summary['nlu_heldback']['macro_f1']:.3f}", end="")
+    print(f"  fresh macro F1 {summary['nlu_fresh']['macro_f1']:.3f} "
+          f"(fallback {summary['nlu_fresh']['fallback_rate']:.1%} of in-scope), ", end="")
+    print(f"held-back macro F1 {summary['nlu_heldback']['macro_f1']:.3f}", end="")
     if "nlu_cv" in summary:
         print(f", cross-validation macro F1 {summary['nlu_cv']['macro_f1']:.3f}", end="")
     print(f", stories {summary['stories']['correct']}/{summary['stories']['total']}")

@@ -16,6 +16,8 @@ from bot.risk import Level
 from bot.risk.evaluate import Report
 from bot.risk.model import RISK_INTENTS
 
+FALLBACK_INTENT, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
+
 
 def predictions(folder: Path) -> list[tuple[str, str]]:
     """(expected, predicted) for every test message, from Rasa's successes and errors files."""
@@ -45,6 +47,9 @@ def nlu_scores(folder: Path, top_confusions: int = 10) -> dict[str, Any]:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         intents[name] = {"precision": precision, "recall": recall, "f1": f1, "support": support[name]}
     confused = Counter((e, p) for e, p in scored if e != p).most_common(top_confusions)
+    # In scope: every message of a catalogue intent but out_of_scope; the fallback answers none well.
+    in_scope = [(e, p) for e, p in rows if e not in RISK_INTENTS and e != OUT_OF_SCOPE]
+    fallback = sum(1 for _, predicted in in_scope if predicted == FALLBACK_INTENT)
     return {
         "messages": len(rows),
         "scored": len(scored),
@@ -53,6 +58,9 @@ def nlu_scores(folder: Path, top_confusions: int = 10) -> dict[str, Any]:
         "macro_f1": sum(row["f1"] for row in intents.values()) / len(intents),
         "intents": intents,
         "confused": [[expected, predicted, count] for (expected, predicted), count in confused],
+        "in_scope": len(in_scope),
+        "fallback": fallback,
+        "fallback_rate": fallback / len(in_scope) if in_scope else 0.0,
     }
 
 
@@ -104,18 +112,25 @@ def _routed(routed: dict[str, int]) -> str:
     return ", ".join(f"{count} as {name.removeprefix('risk_')}" for name, count in sorted(routed.items())) or "none"
 
 
-def _nlu_section(title: str, key: str, summary: dict, previous: dict | None) -> list[str]:
+def _nlu_section(title: str, key: str, summary: dict, previous: dict | None, never_tuned: bool = False) -> list[str]:
     nlu = summary[key]
+    # A never-tuned set's wrong predictions are not offered for reading (nobody tunes on them).
+    errors = ("its wrong predictions are not listed (never tune on this set)" if never_tuned
+              else f"every wrong prediction: `{nlu['folder']}/intent_errors.json`")
+    fallback = ""
+    if "fallback_rate" in nlu:
+        fallback = (f"In-scope messages that fell to the fallback: {nlu['fallback']} of {nlu['in_scope']}, "
+                    f"{nlu['fallback_rate']:.1%}{_delta(nlu['fallback_rate'], _get(previous, key, 'fallback_rate'))}. ")
     lines = [
         f"## {title}",
         "",
         f"Macro F1 **{nlu['macro_f1']:.3f}**{_delta(nlu['macro_f1'], _get(previous, key, 'macro_f1'))}, "
         f"accuracy {nlu['accuracy']:.3f}{_delta(nlu['accuracy'], _get(previous, key, 'accuracy'))}, "
         f"on the {nlu['scored']} of {nlu['messages']} messages that are catalogue intents and that the risk "
-        f"screen left to the intent classifier (it took {_routed(nlu['routed'])}). "
+        f"screen left to the intent classifier (it took {_routed(nlu['routed'])}). {fallback}"
         f"Pictures: [confusion matrix]({nlu['folder']}/intent_confusion_matrix.png), "
         f"[confidence histogram]({nlu['folder']}/intent_histogram.png); "
-        f"every wrong prediction: `{nlu['folder']}/intent_errors.json`.",
+        f"{errors}.",
         "",
         "| intent | precision | recall | F1 | support |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -147,6 +162,9 @@ def render(summary: dict, previous: dict | None) -> str:
     ]
     lines += [f"| {gate['name']} | {'pass' if gate['passed'] else '**FAIL**'} |" for gate in summary["gates"]]
     lines.append("")
+    if "nlu_fresh" in summary:
+        lines += _nlu_section("Intents on the fresh set (a new writer's; never trained or tuned on)",
+                              "nlu_fresh", summary, previous, never_tuned=True)
     if "nlu_heldback" in summary:
         lines += _nlu_section("Intents on the held-back set (never trained on)", "nlu_heldback", summary, previous)
     if "nlu_cv" in summary:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.evaluation.__main__ import keep_previous
+from bot.evaluation.__main__ import forget_errors, keep_previous
 from bot.evaluation.summary import nlu_scores, render, story_scores
 
 
@@ -48,6 +48,34 @@ def test_messages_the_risk_screen_took_are_counted_apart(scores):
 
 def test_most_confused_pairs(scores):
     assert sorted(scores["confused"]) == [["greet", "thank", 1], ["thank", "nlu_fallback", 1]]
+
+
+def test_the_fallback_rate_counts_in_scope_messages_only(tmp_path):
+    write_results(tmp_path, [
+        ("greet", "nlu_fallback"), ("greet", "greet"), ("thank", "thank"), ("thank", "thank"),
+        ("out_of_scope", "nlu_fallback"), ("out_of_scope", "out_of_scope"), ("risk_crisis", "nlu_fallback"),
+    ])
+    scores = nlu_scores(tmp_path)
+    # out_of_scope falling back is right, and a risk example is the screen's business.
+    assert (scores["fallback"], scores["in_scope"]) == (1, 4)
+    assert scores["fallback_rate"] == pytest.approx(0.25)
+
+
+def test_a_never_tuned_sets_wrong_predictions_are_deleted_once_scored(tmp_path):
+    write_results(tmp_path, [("greet", "greet"), ("greet", "thank")])
+    forget_errors(tmp_path)
+    assert not (tmp_path / "intent_errors.json").exists()
+    assert (tmp_path / "intent_successes.json").exists()
+
+
+def test_the_fresh_set_leads_with_its_fallback_rate_and_no_errors_to_read(scores):
+    summary = {**summary_with(0.92, scores), "nlu_fresh": {**scores, "macro_f1": 0.91, "folder": "nlu_fresh"}}
+    text = render(summary, previous=None)
+    fresh, held_back = text.index("## Intents on the fresh set"), text.index("## Intents on the held-back set")
+    assert fresh < held_back
+    assert "In-scope messages that fell to the fallback: 1 of 6, 16.7%." in text[fresh:held_back]
+    assert "intent_errors.json" not in text[fresh:held_back]
+    assert "`nlu_heldback/intent_errors.json`" in text[held_back:]
 
 
 def summary_with(macro_f1: float, scores: dict) -> dict:
