@@ -4,8 +4,9 @@ import httpx
 import pytest
 import yaml
 
-from bot.nlu.risk_screen import RISK_INTENTS
-from bot.risk import get_screen
+from bot.risk import Level, get_screen
+from bot.risk.conversation import RiskState, judge
+from bot.risk.model import RISK_INTENTS
 from bot.risk.rules import read_jsonl
 from bot.stack import ROOT
 
@@ -58,7 +59,7 @@ def test_declining_the_call_is_accepted_without_argument(say):
 
 def test_concern_then_yes_hands_off(say):
     replies = say("i'm at breaking point")
-    assert replies[0]["text"] == CHECK_TEXT
+    assert [r["text"] for r in replies if "text" in r][-1] == CHECK_TEXT
     assert_handoff(say("yes"))
 
 
@@ -80,14 +81,22 @@ def test_hard_negatives_get_no_handoff(say, text):
 
 
 def test_rasa_routes_every_labelled_message_as_the_screen_judged_it(stack):
-    """Nothing between the screen and the policies (the fallback classifier, say) may undo it."""
+    """Nothing between the screen and the policies (the fallback classifier, say) may undo it:
+    crisis is the handoff intent, concern the question (alone, or with the topic's answer)."""
     screen = get_screen()
     wrong = []
     with httpx.Client(base_url=stack.settings.rasa_url, params={"token": stack.settings.rasa_token}) as rasa:
         for _, row in read_jsonl(ROOT / "tests/data/risk_eval.jsonl"):
-            level = screen.assess(row["text"]).level
-            intent = rasa.post("/model/parse", json={"text": row["text"]}, timeout=30).json()["intent"]["name"]
-            routed = intent in RISK_INTENTS.values()
-            if (level in RISK_INTENTS) != routed or (routed and intent != RISK_INTENTS[level]):
-                wrong.append((level.value, intent))
+            verdict = judge(screen.assess(row["text"]), RiskState())
+            parse = rasa.post("/model/parse", json={"text": row["text"]}, timeout=30).json()
+            intent = parse["intent"]["name"]
+            asks = intent == "risk_concern" or "risk_check" in {e["entity"] for e in parse["entities"]}
+            if verdict.hand_off:
+                ok = intent == "risk_crisis"
+            elif verdict.level is Level.CONCERN:
+                ok = intent != "risk_crisis" and asks == verdict.ask
+            else:
+                ok = intent not in RISK_INTENTS and not asks
+            if not ok:
+                wrong.append((verdict.level.value, intent))
     assert wrong == []
