@@ -13,10 +13,10 @@ Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's b
   the nodes (~12%). The graph is run in the same order without it.
 - scikit-learn scores a message as `X @ coef_.T`; with the row-major weights Rasa loads, scipy
   first copies the whole transposed weight matrix (vocabulary x intents), for every message. Column-
-  major weights give the same numbers with no copy. And for one message with only sparse features
-  (ours), its matrix is its sentence features side by side: Rasa's copy and join of the sequence
-  features (unused by this classifier), hstack with an empty dense block and vstack of one row, in
-  scipy's general code, cost more than the scoring.
+  major weights give the same numbers with no copy. And for one message, its matrix is its sentence
+  features side by side (sparse, then dense, as Rasa orders them): Rasa's copy and join of the
+  sequence features (unused by this classifier), hstack and vstack of one row, in scipy's general
+  code, cost more than the scoring.
 - The Redis tracker store, on every save, reads the stored conversation back, rebuilds it as
   events and replays it to check that nothing is lost (~10%). The stored conversation is almost
   always exactly the start of the one being saved (the processor read it under the conversation's
@@ -133,8 +133,11 @@ def one_message_matrix(create):
     def _create_X(self, messages: list[Message]) -> csr_matrix:
         if len(messages) == 1:
             sentence = [f for f in messages[0].features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-            if sentence and all(f.is_sparse() for f in sentence):
-                return one_row([f.features.tocoo() for f in sentence])
+            if sentence:
+                # Rasa's order: the sparse sentence features side by side, then the dense ones.
+                sparse = [f.features.tocoo() for f in sentence if f.is_sparse()]
+                dense = [coo_matrix(f.features) for f in sentence if not f.is_sparse()]
+                return one_row(sparse + dense)
         return create(self, messages)
 
     _create_X.one_sparse_row = True

@@ -184,5 +184,13 @@ def test_one_messages_matrix_is_the_one_rasa_builds():
     assert (got != expected).nnz == 0 and got.format == "csr"
     two = [message, message]  # more than one message: Rasa's own code
     assert (ours(None, two) != rasa_own(None, two)).nnz == 0
-    message.add_features(Features(np.array([[0.5, 0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
-    assert ours(None, [message]).shape == rasa_own(None, [message]).shape == (1, 12)  # dense too: Rasa's code
+    # Dense sentence features (the sentence encoder's) go after the sparse ones, as in Rasa's code.
+    message.add_features(Features(np.array([[0.5, 0.0, 0.25]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+    message.add_features(Features(np.ones((2, 3)), FEATURE_TYPE_SEQUENCE, TEXT, "dense"))
+    expected, got = rasa_own(None, [message]), ours(None, [message])
+    assert got.shape == expected.shape == (1, 13) and got.format == "csr"
+    assert np.array_equal(got.toarray(), expected.toarray())
+    assert got.toarray()[0, 10:].tolist() == [0.5, 0.0, 0.25]
+    only_dense = Message(data={TEXT: "cant sleep"})
+    only_dense.add_features(Features(np.array([[0.1, 0.2]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
+    assert np.array_equal(ours(None, [only_dense]).toarray(), rasa_own(None, [only_dense]).toarray())
