@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.encoder import SentenceEncoder, get_static_encoder
 
 ENCODERS = ("static", "full")
+BATCH = 64
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -76,7 +77,9 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if not todo:
             return messages
         texts = [m.get(TEXT) for m in todo]
-        sentences = (self.full or self.static).encode(texts) * self.scale
+        encoder = self.full or self.static
+        # In batches: the full pass pads a batch to its longest message and holds its attention.
+        sentences = np.concatenate([encoder.encode(texts[i:i + BATCH]) for i in range(0, len(texts), BATCH)]) * self.scale
         for message, sentence in zip(todo, sentences):
             tokens = [token.text for token in message.get(TOKENS_NAMES[TEXT])]
             sequence = self.static.encode(tokens)
