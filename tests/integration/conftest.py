@@ -134,9 +134,10 @@ def rasa_down_gateway(settings: Settings, ports, tmp_path_factory) -> Iterator[s
     gateway.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, never a downloaded one."""
+    """Debian's Chromium, never a downloaded one. One per module: Playwright's sync API keeps an
+    event loop running in this thread while it is open, and the async tests need none running."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
