@@ -32,7 +32,7 @@ MIN_HELD_BACK_MACRO_F1 = 0.90
 # A new writer's set, never tuned on (tests/data/nlu_fresh.md). Its floor is what the pipeline has
 # reached on it, never more; its wrong predictions are deleted once scored, so nobody reads them.
 FRESH = Path("tests/data/nlu_fresh.yml")
-MIN_FRESH_MACRO_F1 = 0.89
+MIN_FRESH_MACRO_F1 = 0.91
 MAX_FRESH_FALLBACK_RATE = 0.03
 STAGES = 5
 
