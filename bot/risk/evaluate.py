@@ -13,6 +13,7 @@ never tuned on, tests/data/risk/untuned/, give the generalisation figures; their
 printed, so nobody tunes on them by accident. Every set must stay at its floor in
 tests/data/risk/floors.json (recall on crisis never goes down); a set with no floor yet must keep
 every crisis and judge at most 2% of `none` crisis until its first-contact figures are recorded there.
+What a crisis or concern message gets may never get worse; false alarms may move by two points.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ MAX_NONE_AS_CRISIS = 0.02
 # Measures where a higher figure is worse; floors are kept to 4 places, compared within that.
 LOWER_IS_BETTER = ("crisis_as_none", "none_as_crisis", "none_as_concern")
 TOLERANCE = 1e-4
+# False alarms may move by up to two points when the model is refitted on new examples (a message
+# or two in a set of 100); what a crisis gets never may.
+FALSE_ALARM_SLACK = {"none_as_crisis": 0.02, "none_as_concern": 0.02}
 
 
 @dataclass
@@ -85,7 +89,8 @@ class Report:
             return self.recall("crisis") == 1.0 and self.none_as_crisis() <= MAX_NONE_AS_CRISIS
         found = self.measures()
         return all(
-            found[name] <= limit + TOLERANCE if name in LOWER_IS_BETTER else found[name] >= limit - TOLERANCE
+            found[name] <= limit + TOLERANCE + FALSE_ALARM_SLACK.get(name, 0.0) if name in LOWER_IS_BETTER
+            else found[name] >= limit - TOLERANCE
             for name, limit in floor.items() if name in found
         )
 

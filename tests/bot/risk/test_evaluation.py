@@ -52,6 +52,9 @@ def test_a_floor_is_met_or_not_in_the_right_direction():
     assert report.passed({"crisis_as_crisis": 0.5, "crisis_as_none": 0.5, "none_as_concern": 0.5})
     assert not report.passed({"crisis_as_crisis": 0.6})
     assert not report.passed({"crisis_as_none": 0.4})
+    # False alarms may move by two points (a refitted model), what a crisis gets may not.
+    assert report.passed({"none_as_concern": 0.49})
+    assert not report.passed({"none_as_concern": 0.47})
 
 
 def test_recording_never_lowers_a_floor():
