@@ -16,7 +16,7 @@ import httpx
 import pytest
 import redis
 import yaml
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.settings import Settings
 from bot.stack import BIN, ROOT, Stack, free_port, redis_available
@@ -142,6 +142,16 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser, stack, host_origin) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.goto(host_origin + "/index.html")
+    page.get_by_role("button", name="Need to talk?").wait_for()
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -8,16 +8,6 @@ pytestmark = pytest.mark.integration
 CALL = "tel:+443001312789"
 
 
-@pytest.fixture
-def page(browser, stack, host_origin) -> Page:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.goto(host_origin + "/index.html")
-    page.get_by_role("button", name="Need to talk?").wait_for()
-    yield page
-    context.close()
-
-
 def send(page: Page, text: str) -> None:
     page.get_by_label("Your message").fill(text)
     page.get_by_role("button", name="Send").click()

@@ -16,16 +16,6 @@ from .widget_tools import page_server  # noqa: F401 (a fixture)
 STORE = "backup-widget:test-host"
 
 
-@pytest.fixture
-def page(browser, stack, host_origin) -> Page:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.goto(host_origin + "/index.html")
-    page.get_by_role("button", name="Need to talk?").wait_for()
-    yield page
-    context.close()
-
-
 def stored(page: Page) -> dict:
     return json.loads(page.evaluate(f"sessionStorage.getItem('{STORE}')") or "{}")
 

@@ -124,9 +124,8 @@ def test_a_host_page_that_shrinks_its_root_font_does_not_shrink_the_widget(brows
     context.close()
 
 
-def test_the_host_pages_fonts_do_not_reach_the_widget(page_1024):
+def test_the_host_pages_fonts_do_not_reach_the_widget(page):
     """The host page sets Comic Sans and purple on everything, !important: none of it gets in."""
-    page = page_1024
     def fonts():
         return in_widget(page, """
           return [...r.querySelectorAll('.launcher, .badge, .message, textarea, .quick button, .send')].filter(shown)
@@ -252,8 +251,7 @@ def test_the_focus_ring_has_3_to_1_contrast_on_everything_it_circles(browser, st
     context.close()
 
 
-def test_a_disabled_send_looks_disabled_and_does_nothing(page_1024):
-    page = page_1024
+def test_a_disabled_send_looks_disabled_and_does_nothing(page):
     open_widget(page)
     send_button = page.get_by_role("button", name="Send")
     expect(send_button).to_have_attribute("aria-disabled", "true")
@@ -273,11 +271,3 @@ def test_a_disabled_send_looks_disabled_and_does_nothing(page_1024):
     expect(send_button).to_have_attribute("aria-disabled", "true")
 
 
-@pytest.fixture
-def page_1024(browser, stack, host_origin):
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.goto(host_origin + "/index.html")
-    page.get_by_role("button", name="Need to talk?").wait_for()
-    yield page
-    context.close()
