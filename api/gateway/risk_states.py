@@ -23,9 +23,13 @@ class RiskStates:
         self.redis = redis
         self.ttl = ttl_seconds
 
+    @staticmethod
+    def key(session: str) -> str:
+        return PREFIX + session
+
     async def get(self, session: str) -> RiskState:
         try:
-            stored = await self.redis.get(PREFIX + session)
+            stored = await self.redis.get(self.key(session))
         except RedisError as error:
             logger.warning("Risk state unavailable, judging the message alone: %s", type(error).__name__)
             return RiskState()
@@ -33,9 +37,6 @@ class RiskStates:
 
     async def put(self, session: str, state: RiskState) -> None:
         try:
-            await self.redis.set(PREFIX + session, json.dumps(state.as_dict()), ex=self.ttl)
+            await self.redis.set(self.key(session), json.dumps(state.as_dict()), ex=self.ttl)
         except RedisError as error:
             logger.warning("Risk state not kept: %s", type(error).__name__)
-
-    async def delete(self, session: str) -> None:
-        await self.redis.delete(PREFIX + session)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import spacy
 
-from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
-from bot.risk.component import FIRST_PERSON
 from bot.encoder import StaticEncoder
+from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
 from bot.risk.answers import Answers
+from bot.risk.component import FIRST_PERSON
 from bot.risk.model import RiskModel, read_examples, read_nlu_examples
 from bot.risk.normalise import clean_text
 from bot.risk.rules import Level

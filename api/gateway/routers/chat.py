@@ -70,11 +70,17 @@ async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdic
         return None
 
 
-async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment) -> None:
-    """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
+async def in_conversation(state: GatewayState, session: str, assessment: Assessment) -> Verdict:
+    """The message read in its conversation (a hedge after distress, a yes to the suicide
+    question), and the conversation's risk state moved on."""
     verdict = judge(assessment, await state.risk_states.get(session))
     await state.risk_states.put(session, verdict.state)
-    await tell_rasa_within_limit(state, session, client, text, verdict)
+    return verdict
+
+
+async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment) -> None:
+    """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
+    await tell_rasa_within_limit(state, session, client, text, await in_conversation(state, session, assessment))
 
 
 async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str, verdict: Verdict) -> None:
@@ -111,9 +117,7 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
         # down. Rasa hears of it after the reply has gone, if the limit allows.
         background.add_task(after_handoff, state, session, client, body.message, assessment)
         return answer(session, state.replies.handoff())
-    # Read in its conversation: a hedge after distress, or a yes to the suicide question.
-    verdict = judge(assessment, await state.risk_states.get(session))
-    await state.risk_states.put(session, verdict.state)
+    verdict = await in_conversation(state, session, assessment)
     if verdict.hand_off:
         background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict)
         return answer(session, state.replies.handoff())
@@ -129,6 +133,5 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
 async def clear(session: str, state: State) -> Response:
     """Deletes the conversation at once. Unknown or malformed ids get the same answer."""
     if is_valid(session, state.settings.session_secret):
-        await state.redis.delete(TRACKER_PREFIX + session)
-        await state.risk_states.delete(session)
+        await state.redis.delete(TRACKER_PREFIX + session, state.risk_states.key(session))
     return Response(status_code=204)
