@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .widget_tools import (CALL, CRISIS_MESSAGE, WCAG22_AA, WITH_BUTTONS, HeldChat, in_widget, open_widget, send,
-                           typing, wait_until)
+                           submit, typing, wait_until)
 from .widget_tools import page_server  # noqa: F401 (a fixture)
 
 STORE = "backup-widget:test-host"
@@ -95,8 +95,7 @@ def test_messages_typed_while_waiting_are_queued_on_one_conversation(page, redis
 def test_a_message_still_waiting_survives_a_page_change(page, host_origin):
     held = HeldChat(page)
     open_widget(page)
-    page.get_by_label("Your message").fill("is it confidential")
-    page.get_by_label("Your message").press("Enter")
+    submit(page, "is it confidential")
     held.wait_for(1)
     assert stored(page)["pending"] == ["is it confidential"]
     page.unroute("**/api/chat")
@@ -111,8 +110,7 @@ def test_a_message_still_waiting_survives_a_page_change(page, host_origin):
 def test_the_typing_indicator_is_announced(page):
     held = HeldChat(page)
     open_widget(page)
-    page.get_by_label("Your message").fill("is it confidential")
-    page.get_by_label("Your message").press("Enter")
+    submit(page, "is it confidential")
     held.wait_for(1)
     status = typing(page)
     expect(status).to_have_text("Backup is typing\u2026")
@@ -216,8 +214,7 @@ def test_the_widget_speaks_english_on_a_welsh_page(browser, stack, page_server):
 def test_a_reply_that_lands_while_closed_puts_a_badge_on_the_launcher(page, host_origin):
     held = HeldChat(page)
     open_widget(page)
-    page.get_by_label("Your message").fill("is it confidential")
-    page.get_by_label("Your message").press("Enter")
+    submit(page, "is it confidential")
     held.wait_for(1)
     page.get_by_role("button", name="Close chat").click()
     launcher = page.get_by_role("button", name="Need to talk?")

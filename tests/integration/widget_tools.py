@@ -54,9 +54,14 @@ def typing(page: Page):
     return page.get_by_role("status").filter(has_text="Backup is typing")
 
 
-def send(page: Page, text: str) -> None:
+def submit(page: Page, text: str) -> None:
+    """Types a message and presses Enter, without waiting for the reply."""
     page.get_by_label("Your message").fill(text)
     page.get_by_label("Your message").press("Enter")
+
+
+def send(page: Page, text: str) -> None:
+    submit(page, text)
     expect(page.locator(".typing")).to_have_text("", timeout=15_000)
 
 
