@@ -1,1 +1,1 @@
-"""Backup's custom Rasa actions, one module per concern, run by api.action_server."""
+"""Backup's custom Rasa actions, one module per concern, run by actions.server."""

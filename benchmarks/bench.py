@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import Settings
-from bot.stack import BIN, ROOT, Stack, free_port, redis_available, wait_until
+from bot.stack import RASA_BIN, ROOT, Stack, free_port, redis_available, wait_until
 
 LEVELS = (1, 10, 50)
 SECONDS_PER_LEVEL = 20
@@ -222,13 +222,13 @@ class CpuMeter:
 def start_stock(folder: Path, port: int) -> tuple[subprocess.Popen, float, float]:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     started = time.perf_counter()
-    subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)], cwd=folder,
+    subprocess.run([str(RASA_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)], cwd=folder,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     train_seconds = time.perf_counter() - started
     log = open(folder / "rasa.log", "w")  # noqa: SIM115 (lives as long as the process)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(port)],
+        [str(RASA_BIN / "rasa"), "run", "--model", "models", "--interface", "127.0.0.1", "--port", str(port)],
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: httpx.post(f"{url}/webhooks/rest/webhook", json={"sender": "x", "message": "hi"},
@@ -238,7 +238,7 @@ def start_stock(folder: Path, port: int) -> tuple[subprocess.Popen, float, float
 
 def backup_train_seconds() -> float:
     started = time.perf_counter()
-    subprocess.run([str(BIN / "rasa"), "train", "--force", "--fixed-model-name", "backup", "--out",
+    subprocess.run([str(RASA_BIN / "rasa"), "train", "--force", "--fixed-model-name", "backup", "--out",
                     str(Path(tempfile.mkdtemp()))], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
@@ -296,7 +296,7 @@ def main() -> None:
         stock.wait()
 
     print("3/5 Backup's stack...", flush=True)
-    settings = Settings(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
+    settings = Settings.from_environment(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
                         messages_per_minute_per_session=100_000, messages_per_minute_per_client=1_000_000)
     stack = Stack(settings, log_dir=work / "backup-logs", use_redis=redis_available(settings.redis_url))
     started = time.perf_counter()

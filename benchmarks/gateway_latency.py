@@ -34,7 +34,7 @@ def summary(name: str, samples: list[float]) -> str:
 
 
 def main(rounds: int) -> None:
-    settings = Settings(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
+    settings = Settings.from_environment(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
                         messages_per_minute_per_session=10_000, messages_per_minute_per_client=10_000)
     stack = Stack(settings, log_dir=Path(tempfile.mkdtemp()), use_redis=redis_available(settings.redis_url))
     stack.start()

@@ -1,5 +1,8 @@
 """Starts and stops Backup's local processes: the action server, Rasa and the gateway.
 
+Each runs in its own environment (README, "Two runtimes"): the gateway from `.venv-gateway`
+(Python 3.12), Rasa and the action server from `.venv` (Python 3.10, Rasa 3.6's pins).
+
 `make run` uses `python -m bot.stack`; `make shell` and `make interactive` use
 `python -m bot.stack shell|interactive` (the action server, then `rasa shell` or `rasa interactive`
 in the terminal); the integration tests use `Stack` directly, so all run the stack the same way.
@@ -25,7 +28,9 @@ import yaml
 from bot.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+# The two environments the Makefile builds; this module runs in either.
+RASA_BIN = ROOT / ".venv" / "bin"
+GATEWAY_BIN = ROOT / ".venv-gateway" / "bin"
 STORE_KEYS = ("tracker_store", "lock_store")
 RASA_NICENESS = 5
 TALK_COMMANDS = ("shell", "interactive")
@@ -81,7 +86,7 @@ class Stack:
         # Rasa's telemetry and crash reports would send data off the machine: always off.
         return {
             **os.environ,
-            **{name.upper(): str(value) for name, value in self.settings.dict().items()},
+            **self.settings.as_environment(),
             **self.settings.endpoint_environment(),
             "RASA_TELEMETRY_ENABLED": "false",
             # Unbuffered, so the logs hold everything a process said (the privacy tests read them).
@@ -105,9 +110,10 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def _start_uvicorn(self, name: str, app: str, host: str, port: int, health: str, timeout: float) -> None:
+    def _start_uvicorn(self, name: str, bin_dir: Path, app: str, host: str, port: int, health: str,
+                       timeout: float) -> None:
         process = self._spawn(name, [
-            str(BIN / "uvicorn"), app, "--host", host, "--port", str(port),
+            str(bin_dir / "uvicorn"), app, "--host", host, "--port", str(port),
             "--no-access-log", "--ws", "none",
         ])
         wait_until(
@@ -117,7 +123,7 @@ class Stack:
 
     def start_action_server(self, timeout: float = 60) -> None:
         s = self.settings
-        self._start_uvicorn("action_server", "api.action_server:app", s.action_server_host,
+        self._start_uvicorn("action_server", RASA_BIN, "actions.server:app", s.action_server_host,
                             s.action_server_port, "/health", timeout)
 
     def start_rasa(self, port: int | None = None, name: str = "rasa", timeout: float = 240) -> None:
@@ -126,7 +132,7 @@ class Stack:
         # Rasa does the heavy lifting at a lower priority, so that under load the gateway, which
         # answers crisis messages itself, still gets the CPU at once.
         process = self._spawn(name, [
-            str(BIN / "rasa"), "run", "--model", str(self.model),
+            str(RASA_BIN / "rasa"), "run", "--model", str(self.model),
             "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
             "--interface", s.rasa_host, "--port", str(port),
             "--enable-api", "--auth-token", s.rasa_token,
@@ -135,7 +141,7 @@ class Stack:
 
     def start_gateway(self, timeout: float = 120) -> None:
         s = self.settings
-        self._start_uvicorn("gateway", "api.gateway.serve:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
+        self._start_uvicorn("gateway", GATEWAY_BIN, "gateway.serve:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
 
     def rasa_status(self, port: int | None = None) -> dict:
         s = self.settings
@@ -204,7 +210,7 @@ def talk(stack: Stack, command: str) -> int:
     stack.start_action_server()
     try:
         return subprocess.run([
-            str(BIN / "rasa"), command, "--model", str(stack.model),
+            str(RASA_BIN / "rasa"), command, "--model", str(stack.model),
             "--endpoints", str(stack.endpoints()), "--port", str(free_port()),
             *(["--interface", stack.settings.rasa_host] if command == "shell" else []),
             *(["--skip-visualization"] if command == "interactive" else []),

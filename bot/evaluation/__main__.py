@@ -26,6 +26,7 @@ from bot.evaluation.summary import nlu_scores, render, risk_scores, story_scores
 from bot.risk import RiskScreen
 from bot.risk.evaluate import all_sets, evaluate, floors, never_tuned
 from bot.settings import get_settings
+from bot.stack import RASA_BIN
 
 HELD_BACK = Path("tests/data/nlu_heldback.yml")
 MIN_HELD_BACK_MACRO_F1 = 0.90
@@ -50,7 +51,7 @@ class Stages:
         started = time.monotonic()
         env = {**os.environ, **get_settings().endpoint_environment()}
         with open(self.logs / log_name, "w") as log:
-            process = subprocess.Popen([sys.executable, "-m", "rasa", *args], stdout=log, stderr=subprocess.STDOUT, env=env)
+            process = subprocess.Popen([str(RASA_BIN / "rasa"), *args], stdout=log, stderr=subprocess.STDOUT, env=env)
             while True:
                 try:
                     process.wait(timeout=30)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.risk import Level
 from bot.risk.evaluate import Report
-from bot.risk.model import RISK_INTENTS
+from bot.risk.rules import RISK_INTENTS
 
 FALLBACK_INTENT, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 

@@ -14,11 +14,13 @@ from typing import Any
 
 import redis
 
+from bot.redis_keys import REVIEW
 from bot.review.redact import redact
-from bot.risk import Level, get_screen
-from bot.risk.model import RISK_INTENTS
+from bot import risk
+from bot.risk import Level
+from bot.risk.rules import RISK_INTENTS
 
-PREFIX = "backup:review:"
+PREFIX = REVIEW
 NOT_A_GUESS = {*RISK_INTENTS, "nlu_fallback"}
 SECONDS_A_DAY = 86_400
 
@@ -61,7 +63,8 @@ class ReviewQueue:
 
     def add(self, item: Item) -> bool:
         """Keeps a redacted copy; False (nothing kept) for a risk message or an empty one."""
-        if get_screen().assess(item.text).level is not Level.NONE:
+        # The screen loads on the first item (in Rasa's process, only when the queue is on).
+        if risk.get_screen().assess(item.text).level is not Level.NONE:
             return False
         text = " ".join(redact(item.text).split())
         if not text:

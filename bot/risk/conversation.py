@@ -16,10 +16,12 @@ conversation's risk state, a few flags carried from turn to turn (never any text
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.risk.rules import Level
-from bot.risk.screen import Assessment
+
+if TYPE_CHECKING:
+    from bot.risk.screen import Assessment
 
 YES_TO_QUESTION = "conversation.yes_to_question"
 ESCALATED = "conversation.after_distress"

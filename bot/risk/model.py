@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import sklearn
 import yaml
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -26,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from bot.encoder import STATIC_FILE, StaticEncoder, get_static_encoder
-from bot.risk.rules import Level, read_jsonl
+from bot.risk.rules import RISK_INTENTS, Level, read_jsonl
 
 # Chosen on a tuning set from a fresh writer, then checked once on sets never tuned on (the
 # safety issue's closing note). On its own the model hands off only when it is sure; when it is
@@ -38,9 +40,10 @@ LIKELY_CRISIS = 0.3
 MEANING_WEIGHT = 2.0
 SENTENCE_ENDS = (" . ", " ! ", " ? ")
 MIN_SENTENCE_WORDS = 3
-RISK_INTENTS = {"risk_crisis": Level.CRISIS, "risk_concern": Level.CONCERN}
 # The fitted model, kept between runs: fitting takes 20-60 s here, loading well under one.
-CACHE = STATIC_FILE.parent / "risk_model.pkl"
+# One file per runtime: the gateway (Python 3.12) and Rasa (3.10, screening `make shell`'s messages)
+# pickle with different scikit-learn releases.
+CACHE = STATIC_FILE.parent / f"risk_model.py{sys.version_info.major}{sys.version_info.minor}.pkl"
 logger = logging.getLogger(__name__)
 
 
@@ -107,6 +110,7 @@ class RiskModel:
         encoder = encoder or get_static_encoder()
         digest = hashlib.sha256(Path(__file__).read_bytes())
         digest.update(getattr(encoder, "fingerprint", type(encoder).__name__).encode())
+        digest.update(sklearn.__version__.encode())
         digest.update("\n".join(f"{level}\t{text}" for text, level in zip(texts, levels)).encode())
         key = digest.hexdigest()
         try:

@@ -31,6 +31,10 @@ class Level(str, Enum):
         return list(Level).index(self)
 
 
+# The NLU intents that stand for a risk level (training data for the screen's model; Rasa's
+# risk classifier sets them from the verdict).
+RISK_INTENTS = {"risk_crisis": Level.CRISIS, "risk_concern": Level.CONCERN}
+
 # Data files beside the rules that are not rules: spellings, and answers to the suicide question.
 NOT_RULES = {"lexicon.jsonl", "answers.jsonl"}
 

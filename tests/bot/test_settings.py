@@ -2,14 +2,14 @@ from bot.settings import Settings
 
 
 def test_endpoint_environment_reads_the_redis_url():
-    env = Settings(redis_url="redis://:s3cret@redis.internal:6380/2").endpoint_environment()
+    env = Settings.from_environment(redis_url="redis://:s3cret@redis.internal:6380/2").endpoint_environment()
     assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == (
         "redis.internal", "6380", "2", "s3cret"
     )
 
 
 def test_endpoint_environment_defaults():
-    env = Settings().endpoint_environment()
+    env = Settings.from_environment().endpoint_environment()
     assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == (
         "127.0.0.1", "6379", "0", ""
     )
@@ -19,8 +19,8 @@ def test_endpoint_environment_defaults():
 
 def test_tokens_are_random_unless_given(monkeypatch):
     monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
-    first, second = Settings(), Settings()
+    first, second = Settings.from_environment(), Settings.from_environment()
     assert first.action_server_token != second.action_server_token
     assert len(first.rasa_token) >= 32
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "from-env")
-    assert Settings().action_server_token == "from-env"
+    assert Settings.from_environment().action_server_token == "from-env"

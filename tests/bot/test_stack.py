@@ -14,7 +14,7 @@ def test_committed_endpoints_use_redis_with_expiry():
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
     assert endpoints["tracker_store"]["type"] == "redis"
     assert endpoints["tracker_store"]["record_exp"] == "${CONVERSATION_TTL_SECONDS}"
-    assert endpoints["lock_store"]["type"] == "bot.lock_store.RedisLockStore"  # Rasa's, made atomic
+    assert endpoints["lock_store"]["type"] == "backup_rasa.lock_store.RedisLockStore"  # Rasa's, made atomic
 
 
 def test_redis_available_is_false_when_nothing_listens():

@@ -19,7 +19,7 @@ import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.settings import Settings
-from bot.stack import BIN, ROOT, Stack, free_port, redis_available
+from bot.stack import RASA_BIN, ROOT, Stack, free_port, redis_available
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
@@ -97,7 +97,7 @@ def sites_file(folder, gateway: str, host_origin: str):
 @pytest.fixture(scope="session")
 def settings(ports: dict[str, int], host_origin: str, tmp_path_factory) -> Settings:
     gateway = f"http://127.0.0.1:{ports['gateway']}"
-    return Settings(
+    return Settings.from_environment(
         rasa_port=ports["rasa"], action_server_port=ports["actions"], gateway_port=ports["gateway"],
         sites_file=str(sites_file(tmp_path_factory.mktemp("sites"), gateway, host_origin)),
         messages_per_minute_per_session=20, messages_per_minute_per_client=10_000,
@@ -116,7 +116,7 @@ def redis_client(settings: Settings) -> redis.Redis:
 @pytest.fixture(scope="session")
 def stack(settings: Settings, redis_client, tmp_path_factory) -> Iterator[Stack]:
     if not list((ROOT / "models").glob("*.tar.gz")):
-        subprocess.run([str(BIN / "rasa"), "train", "--fixed-model-name", "backup"], cwd=ROOT, check=True)
+        subprocess.run([str(RASA_BIN / "rasa"), "train", "--fixed-model-name", "backup"], cwd=ROOT, check=True)
     running = Stack(settings, log_dir=tmp_path_factory.mktemp("logs"))
     running.start()
     yield running
@@ -126,7 +126,7 @@ def stack(settings: Settings, redis_client, tmp_path_factory) -> Iterator[Stack]
 @pytest.fixture(scope="session")
 def rasa_down_gateway(settings: Settings, ports, tmp_path_factory) -> Iterator[str]:
     """A second gateway whose Rasa never answers: nothing listens on its port."""
-    down = settings.copy(update={"gateway_port": ports["gateway_down"], "rasa_port": free_port(),
+    down = settings.but(**{"gateway_port": ports["gateway_down"], "rasa_port": free_port(),
                                  "rasa_timeout_seconds": 2.0})
     gateway = Stack(down, log_dir=tmp_path_factory.mktemp("down-logs"))
     gateway.start_gateway()

@@ -8,6 +8,7 @@ import pytest
 from bot.review.queue import PREFIX
 
 from .conftest import REVIEW_DELAY, chat_with
+from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,7 @@ def test_a_marker_phrase_stays_in_the_live_conversation_only(stack, redis_client
     # The stack runs with the review queue on: an unclear message before the crisis may be there,
     # redacted and unlinked; nothing from the crisis on ever is.
     reviewed = {key: value for key, value in holding.items() if key.startswith(PREFIX)}
-    assert set(holding) - set(reviewed) == {f"backup:tracker:{session}"}
+    assert set(holding) - set(reviewed) == {f"{TRACKER}{session}"}
     for value in reviewed.values():
         assert "end my life" not in value and "call" not in value and session not in value
 

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.content import SELF_HELP_TIPS
+from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +26,7 @@ def test_multi_turn_confidentiality_then_the_call_then_the_number(say):
 
 def test_tracker_is_kept_in_redis_with_the_idle_expiry(say, redis_client, settings):
     say("hello")
-    key = f"backup:tracker:{say.sender}"
+    key = f"{TRACKER}{say.sender}"
     assert redis_client.exists(key)
     ttl = redis_client.ttl(key)
     assert 0 < ttl <= settings.conversation_ttl_seconds

@@ -4,7 +4,7 @@ import httpx
 import pytest
 import yaml
 
-from api.gateway.risk_states import PREFIX as RISK_PREFIX
+from gateway.risk_states import PREFIX as RISK_PREFIX
 from bot.stack import ROOT
 from .conftest import chat_with
 

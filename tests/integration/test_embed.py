@@ -22,7 +22,7 @@ def own_gateway(stack, page_server, tmp_path_factory) -> str:
     path.write_text(yaml.safe_dump({"default": "intranet", "sites": [
         {"id": "intranet", "name": "Strict intranet", "origins": [page_server.origin],
          "greeting": "Hi from the strict intranet."}]}))
-    settings = stack.settings.copy(update={"gateway_port": free_port(), "sites_file": str(path)})
+    settings = stack.settings.but(**{"gateway_port": free_port(), "sites_file": str(path)})
     gateway = Stack(settings, log_dir=tmp_path_factory.mktemp("own-gateway-logs"))
     gateway.start_gateway()
     yield settings.gateway_url

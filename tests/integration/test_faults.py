@@ -25,7 +25,7 @@ def has_call(body: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def faulty(settings, private_redis, tmp_path_factory):
-    own = settings.copy(update={
+    own = settings.but(**{
         "rasa_port": free_port(), "action_server_port": free_port(), "gateway_port": free_port(),
         "redis_url": private_redis.url, "rasa_timeout_seconds": 2.0,
     })

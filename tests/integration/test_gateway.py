@@ -6,8 +6,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.gateway.app import create_app
-from api.gateway.sessions import new_session
+from gateway.app import create_app
+from gateway.sessions import new_session
+from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
 NUMBER = "0300 131 2789"
@@ -40,7 +41,7 @@ def test_a_conversation_keeps_its_session(gateway, host_origin):
 def test_crisis_is_handed_off_by_the_gateway_and_rasa_is_told(gateway, redis_client):
     body = chat(gateway, "i'm going to kill myself tonight").json()
     assert [m["type"] for m in body["messages"]] == ["text", "handoff"]
-    key = f"backup:tracker:{body['session']}"
+    key = f"{TRACKER}{body['session']}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and "utter_handoff" not in (redis_client.get(key) or ""):
         time.sleep(0.2)
@@ -98,7 +99,7 @@ def test_sessions_are_made_by_the_server_only(gateway, stack):
 
 def test_delete_removes_the_conversation_at_once(gateway, redis_client):
     session = chat(gateway, "hello").json()["session"]
-    key = f"backup:tracker:{session}"
+    key = f"{TRACKER}{session}"
     assert redis_client.exists(key)
     assert gateway.delete(f"/api/chat/{session}").status_code == 204
     assert not redis_client.exists(key)
@@ -125,7 +126,7 @@ def test_the_site_registry_is_public_but_the_crisis_line_is_fixed(gateway):
 
 
 def test_rasa_down_still_gives_the_number(settings, redis_client):
-    down = settings.copy(update={"rasa_port": 1, "rasa_timeout_seconds": 1.0})
+    down = settings.but(**{"rasa_port": 1, "rasa_timeout_seconds": 1.0})
     with TestClient(create_app(down)) as client:
         started = time.perf_counter()
         body = client.post("/api/chat", json={"site": "test-host", "message": "hello"}).json()

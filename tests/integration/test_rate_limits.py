@@ -5,7 +5,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from api.gateway.limits import PREFIX, RateLimiter
+from gateway.limits import PREFIX, RateLimiter
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import yaml
 
 from bot.risk import Level, get_screen
 from bot.risk.conversation import RiskState, judge
-from bot.risk.model import RISK_INTENTS
+from bot.risk.rules import RISK_INTENTS
 from bot.risk.rules import read_jsonl
 from bot.stack import ROOT
 

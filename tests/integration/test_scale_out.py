@@ -9,6 +9,7 @@ from bot.content import SELF_HELP_TIPS
 from bot.stack import Stack, free_port
 
 from .conftest import chat_with
+from bot.redis_keys import EVERYTHING, TRACKER
 
 pytestmark = pytest.mark.integration
 TTL = 6
@@ -17,7 +18,7 @@ TTL = 6
 @pytest.fixture(scope="module")
 def replicas(settings, tmp_path_factory):
     a, b = free_port(), free_port()
-    own = settings.copy(update={
+    own = settings.but(**{
         "rasa_port": a, "action_server_port": free_port(), "gateway_port": free_port(),
         "rasa_replicas": f"http://127.0.0.1:{a},http://127.0.0.1:{b}", "conversation_ttl_seconds": TTL,
     })
@@ -61,10 +62,10 @@ def test_an_idle_conversation_expires_from_redis(replicas, redis_client):
     marker = f"marker-{time.time_ns()}"
     send = chat_with(replicas.settings.gateway_url)
     send(f"hello {marker}")
-    key = f"backup:tracker:{send.session['id']}"
+    key = f"{TRACKER}{send.session['id']}"
     assert marker in redis_client.get(key)
     assert 0 < redis_client.ttl(key) <= TTL
     time.sleep(TTL + 1)
     assert not redis_client.exists(key)
-    assert not any(marker in (redis_client.get(k) or "") for k in redis_client.scan_iter("backup:*")
+    assert not any(marker in (redis_client.get(k) or "") for k in redis_client.scan_iter(EVERYTHING)
                    if redis_client.type(k) == "string")

@@ -3,6 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
 CALL = "tel:+443001312789"
@@ -59,12 +60,12 @@ def test_quick_exit_button_and_clear_conversation(page, stack, redis_client):
     page.get_by_role("button", name="Need to talk?").click()
     send(page, "is it confidential")
     session = page.evaluate("JSON.parse(sessionStorage.getItem('backup-widget:test-host')).session")
-    assert redis_client.exists(f"backup:tracker:{session}")
+    assert redis_client.exists(f"{TRACKER}{session}")
     page.get_by_role("button", name="Clear conversation").click()
     page.get_by_role("button", name="Yes, clear it").click()
     expect(page.get_by_role("log", name="Conversation")).not_to_contain_text("is it confidential")
     page.wait_for_timeout(500)
-    assert not redis_client.exists(f"backup:tracker:{session}")
+    assert not redis_client.exists(f"{TRACKER}{session}")
     page.get_by_role("button", name="Quick exit").click()
     page.wait_for_url("**/neutral")
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from .widget_tools import (CALL, CRISIS_MESSAGE, WCAG22_AA, WITH_BUTTONS, HeldChat, in_widget, open_widget, send,
                            submit, typing, wait_until)
 from .widget_tools import page_server  # noqa: F401 (a fixture)
+from bot.redis_keys import TRACKER
 
 STORE = "backup-widget:test-host"
 
@@ -82,14 +83,14 @@ def test_messages_typed_while_waiting_are_queued_on_one_conversation(page, redis
     assert session and all(body["session"] == session for body in held.bodies[1:]), held.bodies
     assert [body["message"] for body in held.bodies] == texts
     assert stored(page)["session"] == session and stored(page)["pending"] == []
-    tracker = redis_client.get(f"backup:tracker:{session}")
+    tracker = redis_client.get(f"{TRACKER}{session}")
     assert tracker and all(text in tracker for text in texts), "every message belongs to the one conversation"
     users = page.locator(".log .message.user")
     expect(users).to_have_count(len(texts))
     # So clearing deletes all of it.
     page.get_by_role("button", name="Clear conversation").click()
     page.get_by_role("button", name="Yes, clear it").click()
-    wait_until(page, lambda: not redis_client.exists(f"backup:tracker:{session}"), what="the conversation deleted")
+    wait_until(page, lambda: not redis_client.exists(f"{TRACKER}{session}"), what="the conversation deleted")
 
 
 def test_a_message_still_waiting_survives_a_page_change(page, host_origin):
@@ -257,7 +258,7 @@ def test_clearing_asks_first(page, redis_client):
     open_widget(page)
     send(page, "is it confidential")
     session = stored(page)["session"]
-    assert redis_client.exists(f"backup:tracker:{session}")
+    assert redis_client.exists(f"{TRACKER}{session}")
     page.get_by_role("button", name="Clear conversation").click()
     question = page.get_by_role("group", name="Clear this conversation?")
     expect(question).to_be_visible()
@@ -267,7 +268,7 @@ def test_clearing_asks_first(page, redis_client):
     expect(question).to_be_hidden()
     expect(page.get_by_role("button", name="Clear conversation")).to_be_focused()
     expect(page.get_by_role("log", name="Conversation")).to_contain_text("is it confidential")
-    assert redis_client.exists(f"backup:tracker:{session}")
+    assert redis_client.exists(f"{TRACKER}{session}")
     page.get_by_role("button", name="Clear conversation").click()
     page.get_by_role("button", name="Yes, clear it").click()
     log = page.get_by_role("log", name="Conversation")
@@ -275,7 +276,7 @@ def test_clearing_asks_first(page, redis_client):
     expect(log).to_contain_text("Hi from the test host.")
     expect(page.get_by_role("status").filter(has_text="Conversation cleared.")).to_have_count(1)
     expect(page.get_by_label("Your message")).to_be_focused()
-    wait_until(page, lambda: not redis_client.exists(f"backup:tracker:{session}"), what="the conversation deleted")
+    wait_until(page, lambda: not redis_client.exists(f"{TRACKER}{session}"), what="the conversation deleted")
 
 
 def test_unknown_message_types_are_ignored(page):

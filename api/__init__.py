@@ -1,1 +1,0 @@
-"""FastAPI applications: the action server Rasa calls and, later, the public gateway."""

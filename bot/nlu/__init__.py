@@ -1,1 +1,0 @@
-"""Backup's custom Rasa NLU components."""
