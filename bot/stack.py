@@ -141,7 +141,7 @@ class Stack:
 
     def start_gateway(self, timeout: float = 120) -> None:
         s = self.settings
-        self._start_uvicorn("gateway", GATEWAY_BIN, "gateway.serve:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
+        self._start_uvicorn("gateway", GATEWAY_BIN, "gateway.app:app", s.gateway_host, s.gateway_port, "/healthz", timeout)
 
     def rasa_status(self, port: int | None = None) -> dict:
         s = self.settings

@@ -1,4 +1,4 @@
-"""The gateway application (served by gateway.serve).
+"""The gateway application: `uvicorn gateway.app:app` serves it (bot.stack starts it so).
 
 Every error a person can see carries the crisis number, and nothing a person typed is logged.
 """

@@ -34,7 +34,7 @@ class RateLimiter:
         if day not in self.salts:
             key = f"{PREFIX}:salt:{day}"
             await self.redis.set(key, secrets.token_hex(16), nx=True, ex=2 * 86400)
-            self.salts = {day: await self.redis.get(key)}
+            self.salts = {day: str(await self.redis.get(key))}
         return self.salts[day]
 
     async def allow(self, session: str | None, client: str) -> bool:
@@ -48,7 +48,8 @@ class RateLimiter:
             # One transaction: a counter never exists without its expiry, one round trip in all.
             async with self.redis.pipeline(transaction=True) as pipe:
                 for key, _ in counters:
-                    pipe.set(key, 0, ex=60, nx=True).incr(key)
+                    pipe.set(key, 0, ex=60, nx=True)
+                    pipe.incr(key)
                 replies = await pipe.execute()
         except RedisError as error:
             logger.warning("Rate limiter unavailable, letting the message through: %s", type(error).__name__)

@@ -48,8 +48,8 @@ def worth_review(parse: dict[str, Any], confidence_below: float) -> Item | None:
     if intent.get("name") != "nlu_fallback" and intent.get("confidence", 0.0) >= confidence_below:
         return None
     ranking = [row for row in parse.get("intent_ranking") or [] if row.get("name") not in NOT_A_GUESS]
-    best = ranking[0] if ranking else {"name": "out_of_scope", "confidence": 0.0}
-    return Item(parse.get("text") or "", best["name"], round(float(best["confidence"]), 3))
+    best: dict[str, Any] = ranking[0] if ranking else {"name": "out_of_scope", "confidence": 0.0}
+    return Item(parse.get("text") or "", str(best["name"]), round(float(best["confidence"]), 3))
 
 
 class ReviewQueue:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import cast
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.util import load_language_data
@@ -135,8 +136,8 @@ def english_words() -> frozenset[str]:
     and adverbs that never inflect ("difficult", "anxious"). Its nouns are left out: they include
     people's names, and so do capitalised lookup entries.
     """
-    lookup = load_language_data(english_lookups["lemma_lookup"])
-    index = load_language_data(english_lookups["lemma_index"])
+    lookup = cast(dict[str, str], load_language_data(english_lookups["lemma_lookup"]))
+    index = cast(dict[str, list[str]], load_language_data(english_lookups["lemma_index"]))
     words = {word for pair in lookup.items() for word in pair if word.islower()}
     words.update(*(index[pos] for pos in ("adj", "adv", "verb")))
     return frozenset(words) | never_names()

@@ -52,7 +52,7 @@ class ErrorBody(BaseModel):
     messages: list[ChatMessage]
 
 
-ERRORS = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
 
 
 async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict) -> list[dict[str, Any]] | None:
