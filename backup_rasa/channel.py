@@ -17,7 +17,7 @@ from typing import Any
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from backup_rasa import speedups
+from backup_rasa.tracker_store import RedisTrackerStore
 from bot.review.queue import Item, ReviewQueue, touches_risk, worth_review
 from bot.risk.rules import RISK_INTENTS
 from bot.settings import get_settings
@@ -54,7 +55,7 @@ def handed_off(events: list[dict[str, Any]]) -> bool:
 
 
 def redis_store(store: TrackerStore | None) -> RedisTrackerStore | None:
-    """The Redis store inside Rasa's wrappers, when conversations are kept in Redis."""
+    """Backup's Redis store inside Rasa's wrappers, when endpoints.yml names it."""
     while store is not None and not isinstance(store, RedisTrackerStore):
         store = getattr(store, "_tracker_store", None)
     return store
@@ -67,11 +68,11 @@ def this_session(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def session_events(agent: Agent, sender_id: str, message_id: str) -> list[dict[str, Any]]:
     """The conversation's current session as stored, once the message is handled. The Redis
-    store's save keeps the events it just saved (backup_rasa.speedups); failing those, they are read
-    as JSON: rebuilding a tracker, only to look for one action, cost ~7% of Rasa's time a message."""
+    store's save keeps the events it just saved (backup_rasa.tracker_store); failing those, they are
+    read as JSON: rebuilding a tracker, only to look for one action, cost ~7% of Rasa's time a message."""
     store = redis_store(agent.tracker_store)
     if store is not None:
-        saved = speedups.take_saved_events(store, message_id)
+        saved = store.take_saved_events(message_id)
         if saved is not None:
             return this_session(saved)
         stored = store.red.get(store.key_prefix + sender_id)
@@ -123,7 +124,7 @@ class BackupRestInput(RestInput):
             item = review_item(tracker, message_id, self.review_below)
             if item is not None and self.review is not None:
                 await asyncio.to_thread(self.review.add, item)
-        except Exception as error:  # noqa: BLE001 (the queue is for trainers; never at a person's cost)
+        except Exception as error:  # the queue is for trainers: never at a person's cost
             logger.warning("Could not keep a message for review: %s", type(error).__name__)
 
     @classmethod
@@ -148,7 +149,7 @@ class BackupRestInput(RestInput):
             )
             try:
                 await on_new_message(message)
-            except Exception as error:  # noqa: BLE001 (the person must still get an answer)
+            except Exception as error:  # the person must still get an answer
                 logger.error("Handling a message failed: %s", type(error).__name__)
                 collector.messages = response_messages(agent, FALLBACK, sender_id)
             events = await session_events(agent, sender_id, message.message_id)

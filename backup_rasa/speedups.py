@@ -1,6 +1,8 @@
 """Measured hot spots in Rasa 3.6, fixed where Rasa looks them up (profiles: BENCHMARKS.md).
 
-Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's behaviour.
+Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's behaviour. They
+reach into Rasa's internals, so they are applied to Rasa 3.6 only (Rasa works without them), and
+`revert` puts Rasa's own back (the tests do, so each sees Rasa as shipped).
 
 - `Event.resolve_by_type` walks all of Event's subclasses (with `inspect.isabstract` on each) for
   every event read back from the tracker store. The answer for a type name never changes once
@@ -17,52 +19,60 @@ Applied once, by the REST channel, in the Rasa process only; each keeps Rasa's b
   features side by side (sparse, then dense, as Rasa orders them): Rasa's copy and join of the
   sequence features (unused by this classifier), hstack and vstack of one row, in scipy's general
   code, cost more than the scoring.
-- The Redis tracker store, on every save, reads the stored conversation back, rebuilds it as
-  events and replays it to check that nothing is lost (~10%). The stored conversation is almost
-  always exactly the start of the one being saved (the processor read it under the conversation's
-  lock and added this turn), which comparing the JSON shows far more cheaply; anything else still
-  goes through Rasa's own merge. The events saved are kept, by message, for the REST channel,
-  which looks in them for a handoff instead of reading the conversation back.
+
+The Redis tracker store's save is Backup's own class (backup_rasa.tracker_store), not a patch.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from collections import OrderedDict
+import logging
 from typing import Any
 
 import numpy as np
+import rasa
 from dask.core import istask
-from rasa.core.tracker_store import RedisTrackerStore
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.core.events import Event
-from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import coo_matrix, csr_matrix
 
+logger = logging.getLogger(__name__)
 
-# Saved conversations kept for the channel, at most (it takes each at once; more means none took them).
-SAVED_LIMIT = 256
+# While applied: each patched attribute as its class held it (a staticmethod or classmethod as such).
+ORIGINALS: dict[tuple[type, str], Any] = {}
+
+
+def patches() -> list[tuple[type, str, Any]]:
+    """Each patch: the class, the attribute, and what replaces it (built from Rasa's own)."""
+    return [
+        (Event, "resolve_by_type", staticmethod(functools.lru_cache(maxsize=256)(Event.resolve_by_type))),
+        (GraphSchema, "minimal_graph_schema", cached_minimal_schema(GraphSchema.minimal_graph_schema)),
+        (DaskGraphRunner, "run", run_without_scheduler),
+        (LogisticRegressionClassifier, "load", with_column_major_weights(LogisticRegressionClassifier.load)),
+        (LogisticRegressionClassifier, "_create_X", one_message_matrix(LogisticRegressionClassifier._create_X)),
+    ]
 
 
 def apply() -> None:
-    if not hasattr(Event.resolve_by_type, "cache_info"):
-        Event.resolve_by_type = staticmethod(functools.lru_cache(maxsize=256)(Event.resolve_by_type))
-    if not hasattr(GraphSchema.minimal_graph_schema, "cached"):
-        GraphSchema.minimal_graph_schema = cached_minimal_schema(GraphSchema.minimal_graph_schema)
-    if DaskGraphRunner.run is not run_without_scheduler:
-        DaskGraphRunner.run = run_without_scheduler
-    if not hasattr(LogisticRegressionClassifier.load, "column_major"):
-        LogisticRegressionClassifier.load = with_column_major_weights(LogisticRegressionClassifier.load)
-    if not hasattr(LogisticRegressionClassifier._create_X, "one_sparse_row"):
-        LogisticRegressionClassifier._create_X = one_message_matrix(LogisticRegressionClassifier._create_X)
-    if not hasattr(RedisTrackerStore.save, "merge"):
-        RedisTrackerStore.save = save_without_replay(RedisTrackerStore.save)
+    if ORIGINALS:
+        return
+    if rasa.__version__.split(".")[:2] != ["3", "6"]:
+        logger.warning("Rasa %s is not 3.6: its hot spots are left as they are.", rasa.__version__)
+        return
+    for owner, name, patched in patches():
+        ORIGINALS[owner, name] = owner.__dict__[name]
+        setattr(owner, name, patched)
+
+
+def revert() -> None:
+    while ORIGINALS:
+        (owner, name), original = ORIGINALS.popitem()
+        setattr(owner, name, original)
 
 
 def cached_minimal_schema(original):
@@ -76,7 +86,6 @@ def cached_minimal_schema(original):
             cache[key] = original(self, targets)
         return cache[key]
 
-    minimal_graph_schema.cached = True
     return minimal_graph_schema
 
 
@@ -116,7 +125,6 @@ def with_column_major_weights(load):
             classifier.coef_ = np.asfortranarray(classifier.coef_)
         return component
 
-    loaded.column_major = True
     return classmethod(loaded)
 
 
@@ -140,46 +148,4 @@ def one_message_matrix(create):
                 return one_row(sparse + dense)
         return create(self, messages)
 
-    _create_X.one_sparse_row = True
     return _create_X
-
-
-def starts(stored: str | bytes, dialogue: dict[str, Any]) -> bool:
-    """Whether the stored conversation is the same conversation's first events, unchanged."""
-    prior = json.loads(stored)
-    events = prior.get("events", [])
-    return prior.get("name") == dialogue["name"] and dialogue["events"][: len(events)] == events
-
-
-def save_without_replay(merge):
-    async def save(self: RedisTrackerStore, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
-        key = self.key_prefix + tracker.sender_id
-        dialogue = tracker.as_dialogue().as_dict()
-        stored = self.red.get(key)
-        if stored is not None and not starts(stored, dialogue):
-            await merge(self, tracker, timeout)
-            return
-        await self.stream_events(tracker)
-        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp)
-        remember(self, tracker, dialogue["events"])
-
-    save.merge = merge
-    return save
-
-
-def remember(store: RedisTrackerStore, tracker: DialogueStateTracker, events: list[dict[str, Any]]) -> None:
-    """The events just saved, by the message that brought them, for the channel that is about to
-    answer it (`saved_events`): reading them back from Redis cost it a round trip and a JSON
-    parse as long as the conversation. The channel takes them; the oldest go past SAVED_LIMIT."""
-    message = tracker.latest_message
-    if message is None or not message.message_id:
-        return
-    saved = store.__dict__.setdefault("saved_events", OrderedDict())
-    saved[message.message_id] = events
-    while len(saved) > SAVED_LIMIT:
-        saved.popitem(last=False)
-
-
-def take_saved_events(store: RedisTrackerStore, message_id: str) -> list[dict[str, Any]] | None:
-    """The events `remember` kept for this message, taken so that they do not pile up."""
-    return store.__dict__.get("saved_events", {}).pop(message_id, None)

@@ -1,4 +1,4 @@
-"""Shared fixtures: a CollectingDispatcher and trackers for action unit tests."""
+"""Shared fixtures: Rasa unpatched after every test, a CollectingDispatcher and trackers for action tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,15 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from backup_rasa import speedups
+
+
+@pytest.fixture(autouse=True)
+def rasa_unpatched():
+    """A test that applies the speedups (or builds the channel, which does) leaves Rasa as shipped."""
+    yield
+    speedups.revert()
 
 
 @pytest.fixture

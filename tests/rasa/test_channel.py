@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore, RedisTrackerStore
+from rasa.core import tracker_store as rasa_stores
+from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from backup_rasa.channel import handed_off, redis_store, review_item, session_events, this_session
+from backup_rasa.tracker_store import RedisTrackerStore
 
 
 def turn(text: str, intent: str, confidence: float, message_id: str) -> UserUttered:
@@ -62,10 +64,11 @@ def test_only_the_current_session_counts():
     assert not handed_off(this_session(earlier + now))
 
 
-def test_the_redis_store_is_found_inside_rasas_wrappers():
+def test_backups_redis_store_is_found_inside_rasas_wrappers():
     inner = RedisTrackerStore(Domain.empty())
     assert redis_store(AwaitableTrackerStore(FailSafeTrackerStore(inner))) is inner
     assert redis_store(AwaitableTrackerStore(InMemoryTrackerStore(Domain.empty()))) is None
+    assert redis_store(rasa_stores.RedisTrackerStore(Domain.empty())) is None  # no saved events to take
 
 
 class CountingRedis:
@@ -80,8 +83,8 @@ class CountingRedis:
 async def test_the_handoff_is_looked_for_in_the_events_just_saved_else_in_redis():
     store = RedisTrackerStore(Domain.empty())
     store.red = CountingRedis(json.dumps({"name": "someone", "events": stored(turn("hi", "greet", 0.9, "a"))}))
-    store.saved_events = {"b": stored(turn("x", "risk_crisis", 1.0, "b"), ActionExecuted("utter_handoff"))}
+    store.saved_events["b"] = stored(turn("x", "risk_crisis", 1.0, "b"), ActionExecuted("utter_handoff"))
     agent = SimpleNamespace(tracker_store=store)
     assert handed_off(await session_events(agent, "someone", "b")) and store.red.reads == 0
-    assert store.saved_events == {}  # taken, so they do not pile up
+    assert not store.saved_events  # taken, so they do not pile up
     assert not handed_off(await session_events(agent, "someone", "b")) and store.red.reads == 1

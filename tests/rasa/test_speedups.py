@@ -1,38 +1,37 @@
-import json
+import logging
 
-import pytest
-from rasa.core.tracker_store import RedisTrackerStore
+import rasa
 from rasa.engine.graph import GraphSchema, SchemaNode
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered,
-)
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
 from backup_rasa import speedups
 
 
-DOMAIN = Domain.from_dict({"slots": {"tips_given": {"type": "float", "mappings": [{"type": "custom"}]}}})
+def as_held() -> dict:
+    """Each attribute the speedups patch, as its class holds it."""
+    return {(owner, name): owner.__dict__[name] for owner, name, _ in speedups.patches()}
 
 
-def conversation(*events: Event) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events("someone", list(events), slots=DOMAIN.slots)
+def test_revert_puts_back_exactly_what_rasa_had():
+    rasa_own = as_held()
+    speedups.apply()
+    speedups.apply()  # the second finds them applied, so one revert undoes both
+    assert all(held is not rasa_own[key] for key, held in as_held().items())
+    speedups.revert()
+    assert all(held is rasa_own[key] for key, held in as_held().items())
 
 
-class FakeRedis:
-    def __init__(self):
-        self.values, self.expiries = {}, {}
-
-    def get(self, key):
-        return self.values.get(key)
-
-    def set(self, key, value, ex=None):
-        self.values[key], self.expiries[key] = value.encode(), ex
+def test_another_rasa_version_is_left_alone_with_one_warning(monkeypatch, caplog):
+    rasa_own = as_held()
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with caplog.at_level(logging.WARNING, logger=speedups.__name__):
+        speedups.apply()
+    assert all(held is rasa_own[key] for key, held in as_held().items())
+    assert [record.levelno for record in caplog.records] == [logging.WARNING]
 
 
 def test_resolving_event_types_is_cached_and_still_right():
     speedups.apply()
-    speedups.apply()  # idempotent
     assert Event.resolve_by_type("slot") is SlotSet
     assert Event.resolve_by_type("user") is UserUttered
     assert Event.resolve_by_type("action") is ActionExecuted
@@ -55,73 +54,6 @@ def test_the_nodes_a_target_needs_are_worked_out_once_and_right():
     assert schema.minimal_graph_schema(["c"]) is first
     assert set(schema.minimal_graph_schema(["d"]).nodes) == {"d"}
     assert set(schema.minimal_graph_schema().nodes) == {"a", "b", "c"}  # the targets, uncached
-
-
-def store_with(merges: list) -> RedisTrackerStore:
-    async def merge(self, tracker, timeout=None):
-        merges.append(tracker.sender_id)
-
-    store = RedisTrackerStore(DOMAIN, record_exp=30)
-    store.red = FakeRedis()
-    store.save = speedups.save_without_replay(merge).__get__(store)
-    return store
-
-
-def a_turn(text: str) -> list[Event]:
-    parse = {"text": text, "intent": {"name": "greet", "confidence": 0.912345678},
-             "intent_ranking": [{"name": "greet", "confidence": 0.912345678}], "entities": []}
-    return [UserUttered(text, parse["intent"], parse_data=parse, message_id="m" + text),
-            ActionExecuted("utter_greet", policy="RulePolicy", confidence=1.0),
-            BotUttered("Hello", {"buttons": [{"title": "Call", "payload": "/call"}]}, {"utter_action": "utter_greet"}),
-            SlotSet("tips_given", 1.0), ActionExecuted("action_listen")]
-
-
-async def test_a_conversation_read_back_and_extended_is_saved_without_a_merge():
-    merges: list = []
-    store = store_with(merges)
-    tracker = conversation(ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                           *a_turn("hi"))
-    await store.save(tracker)
-    again = await store.retrieve("someone")  # what the processor does on the next message
-    for event in a_turn("and again"):
-        again.update(event)
-    await store.save(again)
-    assert merges == []
-    key = store.key_prefix + "someone"
-    saved = json.loads(store.red.get(key))
-    assert saved == again.as_dialogue().as_dict()
-    assert len(saved["events"]) == 13 and store.red.expiries[key] == 30
-
-
-async def test_the_events_saved_are_kept_for_the_channel_by_message():
-    store = store_with([])
-    tracker = conversation(ActionExecuted("action_session_start"), SessionStarted(), *a_turn("hi"))
-    await store.save(tracker)
-    assert store.saved_events == {"mhi": tracker.as_dialogue().as_dict()["events"]}
-    for index in range(speedups.SAVED_LIMIT + 5):  # nobody takes them: only the latest are kept
-        await store.save(DialogueStateTracker.from_events(f"person {index}", a_turn(f"{index}"), slots=DOMAIN.slots))
-    assert len(store.saved_events) == speedups.SAVED_LIMIT and "mhi" not in store.saved_events
-    assert f"m{speedups.SAVED_LIMIT + 4}" in store.saved_events
-
-
-async def test_a_stored_conversation_that_is_not_the_start_of_the_new_one_is_merged():
-    merges: list = []
-    store = store_with(merges)
-    await store.save(conversation(*a_turn("from an earlier session")))
-    await store.save(conversation(*a_turn("hi")))
-    assert merges == ["someone"]
-    assert list(store.saved_events) == ["mfrom an earlier session"]  # not the merged conversation's
-
-
-@pytest.mark.parametrize("stored, name, events, expected", [
-    ({"name": "a", "events": [{"e": 1}]}, "a", [{"e": 1}, {"e": 2}], True),
-    ({"name": "a", "events": []}, "a", [{"e": 1}], True),
-    ({"name": "a", "events": [{"e": 1}]}, "b", [{"e": 1}], False),
-    ({"name": "a", "events": [{"e": 1}, {"e": 2}]}, "a", [{"e": 1}], False),
-    ({"name": "a", "events": [{"e": 1.5}]}, "a", [{"e": 1.25}], False),
-])
-def test_starts(stored, name, events, expected):
-    assert speedups.starts(json.dumps(stored), {"name": name, "events": events}) is expected
 
 
 def test_graphs_run_in_order_give_what_dask_gives():

@@ -1,0 +1,61 @@
+"""Rasa's Redis tracker store, saving without replaying the conversation (endpoints.yml names it).
+
+Rasa's own save reads the stored conversation back, rebuilds it as events and replays it to check
+that nothing is lost (~10% of Rasa's time a message; profiles: BENCHMARKS.md). The stored
+conversation is almost always exactly the start of the one being saved (the processor read it
+under the conversation's lock and added this turn), which comparing the JSON shows far more
+cheaply; anything else still goes through Rasa's merge. The events saved are kept, by message, for
+the REST channel, which looks in them for a handoff instead of reading the conversation back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+from rasa.core.tracker_store import RedisTrackerStore as RasaRedisTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+# Saved conversations kept for the channel, at most (it takes each at once; more means none took them).
+SAVED_LIMIT = 256
+
+
+def starts(stored: str | bytes, dialogue: dict[str, Any]) -> bool:
+    """Whether the stored conversation is the same conversation's first events, unchanged."""
+    prior = json.loads(stored)
+    events = prior.get("events", [])
+    return prior.get("name") == dialogue["name"] and dialogue["events"][: len(events)] == events
+
+
+class RedisTrackerStore(RasaRedisTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Rasa builds a store named by its module path with the arguments it gives its own "redis"
+        # type (host from the url, domain, event broker, the endpoint's other keys), so all pass on.
+        super().__init__(*args, **kwargs)
+        self.saved_events: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+
+    async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        key = self.key_prefix + tracker.sender_id
+        dialogue = tracker.as_dialogue().as_dict()
+        stored = self.red.get(key)
+        if stored is not None and not starts(stored, dialogue):
+            await super().save(tracker, timeout)
+            return
+        await self.stream_events(tracker)
+        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp or None)
+        self.remember(tracker, dialogue["events"])
+
+    def remember(self, tracker: DialogueStateTracker, events: list[dict[str, Any]]) -> None:
+        """Reading them back from Redis would cost the channel a round trip and a JSON parse as long
+        as the conversation. The channel takes them; the oldest go past SAVED_LIMIT."""
+        message = tracker.latest_message
+        if message is None or not message.message_id:
+            return
+        self.saved_events[message.message_id] = events
+        while len(self.saved_events) > SAVED_LIMIT:
+            self.saved_events.popitem(last=False)
+
+    def take_saved_events(self, message_id: str) -> list[dict[str, Any]] | None:
+        """The events saved with this message, taken so that they do not pile up."""
+        return self.saved_events.pop(message_id, None)
