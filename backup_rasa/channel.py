@@ -9,6 +9,7 @@ deployment turns the review queue on, a message the NLU did not understand is of
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -92,6 +93,12 @@ def review_item(tracker: DialogueStateTracker | None, message_id: str, confidenc
     return worth_review(turn.parse_data, confidence_below) if turn else None
 
 
+def authorised(header: str | None, token: str) -> bool:
+    """Rasa's `--auth-token` guards its HTTP API but not the channels' webhooks; only the gateway,
+    which holds the token, may send a message."""
+    return hmac.compare_digest((header or "").encode(), f"Bearer {token}".encode())
+
+
 def carries_call(messages: list[dict[str, Any]]) -> bool:
     return any(message.get("custom", {}).get("type") == "handoff" for message in messages)
 
@@ -101,6 +108,7 @@ class BackupRestInput(RestInput):
         super().__init__()
         speedups.apply()
         settings = get_settings()
+        self.token = settings.rasa_token
         self.review_below = settings.review_confidence_below
         self.review_delay = settings.review_delay_seconds
         self.pending: set[asyncio.Task] = set()
@@ -140,6 +148,8 @@ class BackupRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not authorised(request.headers.get("Authorization"), self.token):
+                return response.json({"error": "unauthorised"}, status=401)
             sender_id = await self._extract_sender(request)
             agent: Agent = request.app.ctx.agent
             collector = CollectingOutputChannel()

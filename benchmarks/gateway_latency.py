@@ -22,9 +22,9 @@ MESSAGES = ["hello", "is it confidential", "what happens when i call", "whats th
             "cant sleep after nights", "who runs it", "thanks", "bye"]
 
 
-def timed(client: httpx.Client, url: str, body: dict) -> float:
+def timed(client: httpx.Client, url: str, body: dict, headers: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    client.post(url, json=body).raise_for_status()
+    client.post(url, json=body, headers=headers).raise_for_status()
     return (time.perf_counter() - started) * 1000
 
 
@@ -45,7 +45,7 @@ def main(rounds: int) -> None:
                 rasa_sender, session = uuid.uuid4().hex, None
                 for text in MESSAGES:
                     direct.append(timed(client, f"{settings.rasa_url}/webhooks/rest/webhook",
-                                        {"sender": rasa_sender, "message": text}))
+                                        {"sender": rasa_sender, "message": text}, settings.rasa_headers))
                     started = time.perf_counter()
                     reply = client.post(f"{settings.gateway_url}/api/chat",
                                         json={"site": "intranet-demo", "session": session, "message": text})

@@ -108,6 +108,11 @@ class Settings:
         return [url.strip().rstrip("/") for url in self.rasa_replicas.split(",") if url.strip()] or [self.rasa_url]
 
     @property
+    def rasa_headers(self) -> dict[str, str]:
+        """What a message to Rasa's REST channel must carry (backup_rasa/channel.py checks it)."""
+        return {"Authorization": f"Bearer {self.rasa_token}"}
+
+    @property
     def action_server_url(self) -> str:
         return f"http://{self.action_server_host}:{self.action_server_port}"
 

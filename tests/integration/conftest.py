@@ -162,7 +162,7 @@ def say(stack: Stack) -> Callable[[str], list[dict]]:
     def send(text: str) -> list[dict]:
         response = httpx.post(
             f"{stack.settings.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
+            json={"sender": sender, "message": text}, headers=stack.settings.rasa_headers,
             timeout=30,
         )
         response.raise_for_status()

@@ -8,8 +8,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from bot.crisis_line import NUMBER
+
 pytestmark = pytest.mark.integration
-NUMBER = "0300 131 2789"
 LISTEN = "0A"
 LOOPBACK = {"0100007F", "00000000000000000000000001000000"}
 
@@ -49,6 +50,14 @@ def test_rasas_http_api_needs_its_token(stack, method, path):
     assert httpx.request(method, url, json={"text": "hi"}).status_code == 401
     if method == "GET":
         assert httpx.get(url, params={"token": stack.settings.rasa_token}).status_code == 200
+
+
+def test_rasas_message_webhook_takes_only_the_gateways_token(stack):
+    url = f"{stack.settings.rasa_url}/webhooks/rest/webhook"
+    message = {"sender": "intruder", "message": "hi"}
+    assert httpx.post(url, json=message).status_code == 401
+    assert httpx.post(url, json=message, headers={"Authorization": "Bearer guess"}).status_code == 401
+    assert httpx.post(url, json=message, headers=stack.settings.rasa_headers, timeout=30).status_code == 200
 
 
 def test_session_ids_cannot_be_listed(stack):

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from backup_rasa.channel import handed_off, redis_store, review_item, session_events, this_session
+from backup_rasa.channel import authorised, handed_off, redis_store, review_item, session_events, this_session
 from backup_rasa.tracker_store import RedisTrackerStore
 
 
@@ -88,3 +88,10 @@ async def test_the_handoff_is_looked_for_in_the_events_just_saved_else_in_redis(
     assert handed_off(await session_events(agent, "someone", "b")) and store.red.reads == 0
     assert not store.saved_events  # taken, so they do not pile up
     assert not handed_off(await session_events(agent, "someone", "b")) and store.red.reads == 1
+
+
+def test_only_a_message_with_the_token_is_taken():
+    assert authorised("Bearer s3cret", "s3cret")
+    assert not authorised(None, "s3cret")
+    assert not authorised("Bearer s3cre", "s3cret")
+    assert not authorised("s3cret", "s3cret")
