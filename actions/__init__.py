@@ -1,1 +1,1 @@
-"""Backup's custom Rasa actions, one module per concern, run by actions.server."""
+"""The action server (server.py, run in Rasa's environment beside it) and Backup's custom actions, one module per concern."""

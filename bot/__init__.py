@@ -1,1 +1,1 @@
-"""Backup: the assistant's own package (settings, content, risk screen, NLU components)."""
+"""The shared core both runtimes import (settings, answers, encoder, risk screen, Redis keys, tools); it imports neither."""

@@ -1,1 +1,1 @@
-"""The public gateway: chat API, widget files, demo and embed pages, health. The only public process."""
+"""The public gateway, run in its own environment (.venv-gateway): chat API, widget files, demo and embed pages, health. The only public process."""
