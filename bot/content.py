@@ -4,9 +4,9 @@ from pathlib import Path
 
 import yaml
 
-DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+from bot.crisis_line import NUMBER as CRISIS_NUMBER
 
-CRISIS_NUMBER = "0300 131 2789"
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
 
 # Short, practical, nothing clinical. Given one at a time, in order, per conversation.
 SELF_HELP_TIPS: tuple[str, ...] = (

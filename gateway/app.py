@@ -22,9 +22,10 @@ from gateway.limits import RateLimiter
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
 from gateway.routers import chat, health, pages, sites
-from gateway.routers.pages import STATIC
+from gateway.static_files import STATIC
 from gateway.security import SecurityHeaders
 from gateway.state import GatewayState
+from bot import crisis_line
 from bot.content import GENERIC_ERROR
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
@@ -48,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
         # least busy one accepts it. Kept-alive connections stay with whichever worker took them
         # first, 41 to 14 in one measured run, and the busier worker's queue set the p99 (1.3 s).
         connector = aiohttp.TCPConnector(limit=0, force_close=True)
-        async with aiohttp.ClientSession(connector=connector) as rasa:
+        async with aiohttp.ClientSession(connector=connector, headers=settings.rasa_headers) as rasa:
             app.state.gateway = GatewayState(
                 settings=settings,
                 sites=registry,
@@ -86,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        text = error.detail if isinstance(error.detail, str) and "0300 131 2789" in error.detail else GENERIC_ERROR
+        text = error.detail if isinstance(error.detail, str) and crisis_line.NUMBER in error.detail else GENERIC_ERROR
         return JSONResponse(error_body(str(error.detail), text), status_code=error.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -15,9 +15,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.crisis_line import is_crisis_line
+
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SITE_ID = r"^[a-z0-9][a-z0-9-]{1,39}$"
-CRISIS_DIGITS = "03001312789"
 
 
 class SiteError(ValueError):
@@ -49,7 +50,7 @@ class Contact(Strict):
     @field_validator("phone")
     @classmethod
     def not_the_crisis_line(cls, value: str | None) -> str | None:
-        if value and re.sub(r"\D", "", value).removeprefix("44").lstrip("0") == CRISIS_DIGITS.lstrip("0"):
+        if value and is_crisis_line(value):
             raise ValueError("the crisis line is always shown; it is not a local contact")
         return value
 

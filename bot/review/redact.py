@@ -18,6 +18,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.util import load_language_data
 from spacy_lookups_data import en as english_lookups
 
+from bot.crisis_line import is_crisis_line
+
 PLACEHOLDERS = (
     "<name>", "<phone>", "<email>", "<postcode>", "<address>", "<date of birth>",
     "<collar number>", "<warrant number>",
@@ -33,8 +35,6 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:[\w.+-]*@[\w-]+(
 PHONE = re.compile(
     r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?|\(?0)\d{2,4}\)?[ \t-]?\d{3,4}[ \t-]?\d{3,4}(?!\d)"
 )
-# 999, 111, 101, 116 123 and 85258 are too short to look like a phone number; the crisis line isn't.
-PUBLIC_NUMBERS = frozenset({"03001312789"})
 
 NUMERIC_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?!\d)"
 WRITTEN_DATE = (
@@ -183,7 +183,8 @@ def phone(match: re.Match[str]) -> str:
     digits = "".join(char for char in match.group() if char.isdigit())
     if digits.startswith("44"):
         digits = "0" + digits[2:].lstrip("0")
-    if digits in PUBLIC_NUMBERS or not 10 <= len(digits) <= 11:
+    # 999, 111, 101, 116 123 and 85258 are too short to look like a phone number; the crisis line isn't.
+    if is_crisis_line(digits) or not 10 <= len(digits) <= 11:
         return match.group()
     return "<phone>"
 

@@ -1,11 +1,10 @@
 """The pages the gateway serves itself: the intranet demo, the embed page, the quick-exit page."""
 
-from pathlib import Path
-
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+from gateway.static_files import STATIC
+
 router = APIRouter(include_in_schema=False)
 
 

@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse
 
 from gateway.deps import State
 from gateway.routers.chat import ERRORS
-from bot.content import CRISIS_NUMBER
+from bot import crisis_line
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
-CRISIS = {"number": CRISIS_NUMBER, "tel": "tel:+443001312789", "emergency_tel": "tel:999"}
+CRISIS = {"number": crisis_line.NUMBER, "tel": crisis_line.TEL, "emergency_tel": "tel:999"}
 
 
 @router.get("")

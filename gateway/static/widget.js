@@ -19,10 +19,12 @@
   var BASE = new URL(script.src).origin;
   var SITE = script.getAttribute("data-site") || "";
   var STORE = "backup-widget:" + SITE;
-  var CRISIS = { number: "0300 131 2789", tel: "tel:+443001312789", emergency_tel: "tel:999" };
+  // Filled in by the gateway from bot/crisis_line.py (gateway/static_files.py): here, not fetched,
+  // so the number shows even when the API does not answer.
+  var CRISIS = { number: "__CRISIS_NUMBER__", tel: "__CRISIS_TEL__", emergency_tel: "tel:999" };
   var OFFLINE = "Sorry, I can't reach Backup right now. If you need to talk to someone, the " +
-    "police mental health crisis line is open 24/7 on 0300 131 2789. If you're in immediate " +
-    "danger, call 999.";
+    "police mental health crisis line is open 24/7 on " + CRISIS.number + ". If you're in " +
+    "immediate danger, call 999.";
   var ESCAPE_TWICE_MS = 1000;
   var START_TIMEOUT_MS = 5000;
   // What the assistant's own greeting offers (domain.yml, utter_greet), shown before the first message.

@@ -3,11 +3,11 @@
 import pytest
 
 from bot.content import SELF_HELP_TIPS
+from bot.crisis_line import NUMBER as CRISIS_NUMBER
+from bot.crisis_line import TEL
 from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
-
-CRISIS_NUMBER = "0300 131 2789"
 
 
 def texts(replies: list[dict]) -> str:
@@ -21,7 +21,7 @@ def test_multi_turn_confidentiality_then_the_call_then_the_number(say):
     number = say("whats the number")
     assert CRISIS_NUMBER in texts(number)
     call = next(reply["custom"] for reply in number if "custom" in reply)
-    assert call["tel"] == "tel:+443001312789"
+    assert call["tel"] == TEL
 
 
 def test_tracker_is_kept_in_redis_with_the_idle_expiry(say, redis_client, settings):

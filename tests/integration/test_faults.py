@@ -7,12 +7,12 @@ import time
 import httpx
 import pytest
 
+from bot.crisis_line import NUMBER, TEL
 from bot.stack import Stack, free_port
 
 from .conftest import chat_with
 
 pytestmark = pytest.mark.integration
-NUMBER = "0300 131 2789"
 
 
 def texts(body: dict) -> str:
@@ -20,7 +20,7 @@ def texts(body: dict) -> str:
 
 
 def has_call(body: dict) -> bool:
-    return any(m["type"] in ("call", "handoff") and m["tel"] == "tel:+443001312789" for m in body["messages"])
+    return any(m["type"] in ("call", "handoff") and m["tel"] == TEL for m in body["messages"])
 
 
 @pytest.fixture(scope="module")

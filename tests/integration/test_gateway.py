@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 
 from gateway.app import create_app
 from gateway.sessions import new_session
+from bot.crisis_line import NUMBER, TEL
 from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
-NUMBER = "0300 131 2789"
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_a_conversation_keeps_its_session(gateway, host_origin):
     second = chat(gateway, "whats the number", first["session"], origin=host_origin).json()
     assert second["session"] == first["session"]
     assert NUMBER in texts(second)
-    assert any(m["type"] == "call" and m["tel"] == "tel:+443001312789" for m in second["messages"])
+    assert any(m["type"] == "call" and m["tel"] == TEL for m in second["messages"])
 
 
 def test_crisis_is_handed_off_by_the_gateway_and_rasa_is_told(gateway, redis_client):
@@ -121,7 +121,7 @@ def test_pages_carry_a_strict_csp(gateway):
 
 def test_the_site_registry_is_public_but_the_crisis_line_is_fixed(gateway):
     site = gateway.get("/api/sites/test-host").json()
-    assert site["crisis"]["tel"] == "tel:+443001312789" and site["colours"]["primary"] == "#00594f"
+    assert site["crisis"]["tel"] == TEL and site["colours"]["primary"] == "#00594f"
     assert gateway.get("/api/sites/nope").status_code == 404
 
 

@@ -4,6 +4,7 @@ import httpx
 import pytest
 import yaml
 
+from bot.crisis_line import TEL
 from bot.risk import Level, get_screen
 from bot.risk.conversation import RiskState, judge
 from bot.risk.rules import RISK_INTENTS
@@ -25,7 +26,7 @@ def assert_handoff(replies: list[dict]) -> None:
     texts = [r["text"] for r in replies if "text" in r]
     assert texts == [HANDOFF_TEXT]  # nothing from the message is echoed back
     payload = handoff(replies)
-    assert payload["tel"] == "tel:+443001312789" and payload["emergency_tel"] == "tel:999"
+    assert payload["tel"] == TEL and payload["emergency_tel"] == "tel:999"
 
 
 def test_crisis_as_the_first_message(say):

@@ -5,6 +5,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from bot.crisis_line import NUMBER
+
 from .widget_tools import CRISIS_MESSAGE, WCAG22_AA, WITH_BUTTONS, contrast, in_widget, open_widget, send
 from .widget_tools import page_server  # noqa: F401 (a fixture)
 
@@ -166,7 +168,7 @@ def test_every_target_is_at_least_44_pixels_on_a_phone(browser, stack, host_orig
     page.get_by_role("button", name="Clear conversation").click()
     measured += in_widget(page, TARGETS)        # the confirmation
     names = {m["name"] for m in measured}
-    for expected in ("Quick exit", "Close chat", "0300 131 2789", "Call 0300 131 2789", "Call 999",
+    for expected in ("Quick exit", "Close chat", NUMBER, f"Call {NUMBER}", "Call 999",
                      "What happens on the call", "Send", "Clear conversation", "Yes, clear it", "Cancel",
                      "Is it confidential?", "Need to talk?"):
         assert expected in names, (expected, sorted(names))
@@ -242,7 +244,7 @@ def test_the_focus_ring_has_3_to_1_contrast_on_everything_it_circles(browser, st
             rings.append(ring)
             page.keyboard.press(key)
     names = {ring["name"] for ring in rings}
-    expected = {"Need to talk?", "Quick exit", "Close chat", "0300 131 2789", "Call 0300 131 2789", "Call 999",
+    expected = {"Need to talk?", "Quick exit", "Close chat", NUMBER, f"Call {NUMBER}", "Call 999",
                 "What happens on the call", "Send", "Clear conversation", "TEXTAREA.", "DIV.log"}
     assert expected <= names, (expected - names, names)
     for ring in rings:

@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-CALL = "tel:+443001312789"
+from bot.crisis_line import TEL as CALL
+
 CRISIS_MESSAGE = "honestly i want to end my life"
 WITH_BUTTONS = "will my sergeant find out if I ring them"   # answered with suggested replies
 WCAG22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -36,7 +37,7 @@ const seen = e => {
   return at === e || e.contains(at);
 };
 const newestBot = () => { const all = r.querySelectorAll('.log .message.bot'); return all[all.length - 1]; };
-const callLinks = () => [...r.querySelectorAll('a.call')].filter(a => a.getAttribute('href') === 'tel:+443001312789');
+const callLinks = () => [...r.querySelectorAll('a.call')].filter(a => a.getAttribute('href') === '""" + CALL + """');
 """
 
 

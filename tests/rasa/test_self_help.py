@@ -3,6 +3,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.self_help import SLOT, ActionGiveSelfHelpTip
 from bot.content import SELF_HELP_TIPS, TIPS_EXHAUSTED
+from bot.crisis_line import NUMBER
 
 
 def test_name_is_the_snake_case_twin():
@@ -31,7 +32,7 @@ async def test_after_the_last_tip_points_to_people(dispatcher, tracker_factory, 
     events = await ActionGiveSelfHelpTip().run(dispatcher, tracker_factory({SLOT: given}), {})
     assert events == []
     assert dispatcher.messages[0]["text"] == TIPS_EXHAUSTED
-    assert "0300 131 2789" in TIPS_EXHAUSTED
+    assert NUMBER in TIPS_EXHAUSTED
 
 
 async def test_missing_slot_counts_as_none_given(dispatcher, tracker_factory):

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.crisis_line import NUMBER, TEL
 from bot.review.redact import PLACEHOLDERS, redact
 
 
@@ -135,9 +136,9 @@ def test_addresses_and_dates_of_birth(text, redacted):
 
 
 @pytest.mark.parametrize("text", [
-    "the crisis line is 0300 131 2789",
-    "tel:+443001312789",
-    "+44 300 131 2789",
+    f"the crisis line is {NUMBER}",
+    TEL,
+    "+44 " + NUMBER[1:],
     "if in danger call 999",
     "ring 111 and choose option 2",
     "non-emergency 101",
@@ -186,12 +187,12 @@ def test_a_message_with_several_details():
     text = (
         "Hi, my name is Gaz Evans (PC 4321), DOB 02/03/1984. Sgt Patel keeps on at me. "
         "Ring me on 07700 900123 or email gaz.evans@force.police.uk, I'm at 7 Elm Grove, M1 1AE. "
-        "Not sure if I should ring 0300 131 2789 or 116 123."
+        f"Not sure if I should ring {NUMBER} or 116 123."
     )
     assert redact(text) == (
         "Hi, my name is <name> (PC <collar number>), DOB <date of birth>. Sgt <name> keeps on at me. "
         "Ring me on <phone> or email <email>, I'm at <address>, <postcode>. "
-        "Not sure if I should ring 0300 131 2789 or 116 123."
+        f"Not sure if I should ring {NUMBER} or 116 123."
     )
 
 
