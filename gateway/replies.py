@@ -9,15 +9,18 @@ from bot.content import UNAVAILABLE, domain_response
 CUSTOM_TYPES = {"handoff", "call"}
 
 
-def from_rasa(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    messages = []
-    for reply in replies:
-        if reply.get("text"):
-            message = {"type": "text", "text": reply["text"]}
-            if reply.get("buttons"):
-                message["buttons"] = [
-                    {"title": b["title"], "payload": b["payload"]} for b in reply["buttons"]
-                ]
+def from_rasa(replies: Any) -> list[dict[str, Any]]:
+    """Rasa's REST replies as the widget's messages; anything else in them is left out."""
+    messages: list[dict[str, Any]] = []
+    for reply in replies if isinstance(replies, list) else []:
+        if not isinstance(reply, dict):
+            continue
+        if isinstance(reply.get("text"), str) and reply["text"]:
+            message: dict[str, Any] = {"type": "text", "text": reply["text"]}
+            buttons = [{"title": b["title"], "payload": b["payload"]} for b in reply.get("buttons") or []
+                       if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)]
+            if buttons:
+                message["buttons"] = buttons
             messages.append(message)
         custom = reply.get("custom")
         if isinstance(custom, dict) and custom.get("type") in CUSTOM_TYPES:

@@ -65,6 +65,13 @@ class Verdict:
             "ask": self.ask, "someone_else": self.someone_else, "state": self.state.as_dict(),
         }
 
+    def unasked(self) -> Verdict:
+        """This verdict when its reply never reached the person (Rasa down, or the rate limit):
+        the question was not put, so it is neither counted as asked nor awaiting an answer."""
+        if not self.ask:
+            return self
+        return replace(self, ask=False, state=replace(self.state, asked=False, awaiting_answer=False))
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
         return cls(

@@ -47,7 +47,8 @@ FALSE_ALARM_SLACK = {"none_as_crisis": 0.02, "none_as_concern": 0.02}
 @dataclass
 class Report:
     counts: Counter = field(default_factory=Counter)  # (expected, got) -> n
-    misses: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    # Never in the repr: a failed test would print an untuned set's messages.
+    misses: list[tuple[str, str, str, list[str]]] = field(default_factory=list, repr=False)
 
     def add(self, text: str, expected: str, got: str, rules: list[str]) -> None:
         self.counts[(expected, got)] += 1

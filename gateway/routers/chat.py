@@ -55,32 +55,37 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
 
 
-async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict) -> list[dict[str, Any]] | None:
-    """Rasa's answer, or None when it is down, slow or failing. The verdict goes with the message,
-    so Rasa acts on the conversation's risk without screening it again."""
-    try:
-        async with state.rasa.post(
-            f"{state.next_rasa()}/webhooks/rest/webhook",
-            json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict()}},
-            timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
-        ) as response:
-            return await response.json()
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-        logger.warning("Rasa did not answer: %s", type(error).__name__)
-        return None
+async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict) -> list[dict[str, Any]]:
+    """Rasa's answer as the widget's messages; empty when it is down, slow, failing or makes no
+    sense. The verdict goes with the message, so Rasa acts on the conversation's risk without
+    screening it again. A replica that refuses the connection passes the message to the next
+    (a timeout does not: the person has waited long enough)."""
+    for _ in state.settings.rasa_urls:
+        try:
+            async with state.rasa.post(
+                f"{state.next_rasa()}/webhooks/rest/webhook",
+                json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict()}},
+                timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
+            ) as response:
+                return from_rasa(await response.json())
+        except aiohttp.ClientConnectionError as error:
+            logger.warning("Rasa did not answer (a replica refused the connection): %s", type(error).__name__)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            logger.warning("Rasa did not answer: %s", type(error).__name__)
+            return []
+    return []
 
 
-async def in_conversation(state: GatewayState, session: str, assessment: Assessment) -> Verdict:
-    """The message read in its conversation (a hedge after distress, a yes to the suicide
-    question), and the conversation's risk state moved on."""
-    verdict = judge(assessment, await state.risk_states.get(session))
-    await state.risk_states.put(session, verdict.state)
-    return verdict
+async def judged(state: GatewayState, session: str, assessment: Assessment) -> Verdict:
+    """The message read in its conversation: a hedge after distress, a yes to the suicide question."""
+    return judge(assessment, await state.risk_states.get(session))
 
 
 async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment) -> None:
     """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
-    await tell_rasa_within_limit(state, session, client, text, await in_conversation(state, session, assessment))
+    verdict = await judged(state, session, assessment)
+    await state.risk_states.put(session, verdict.state)
+    await tell_rasa_within_limit(state, session, client, text, verdict)
 
 
 async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str, verdict: Verdict) -> None:
@@ -117,16 +122,18 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
         # down. Rasa hears of it after the reply has gone, if the limit allows.
         background.add_task(after_handoff, state, session, client, body.message, assessment)
         return answer(session, state.replies.handoff())
-    verdict = await in_conversation(state, session, assessment)
+    verdict = await judged(state, session, assessment)
     if verdict.hand_off:
+        await state.risk_states.put(session, verdict.state)
         background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict)
         return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
+        await state.risk_states.put(session, verdict.unasked().state)
         raise HTTPException(429, TOO_FAST)
-    replies = await ask_rasa(state, session, body.message, verdict)
-    if replies is None:
-        return answer(session, state.replies.unavailable())
-    return answer(session, from_rasa(replies) or state.replies.unavailable())
+    messages = await ask_rasa(state, session, body.message, verdict)
+    # Stored once the reply is known: a question that never reached the person is not counted.
+    await state.risk_states.put(session, (verdict if messages else verdict.unasked()).state)
+    return answer(session, messages or state.replies.unavailable())
 
 
 @router.delete("/{session}", status_code=204, response_class=Response, responses=ERRORS)

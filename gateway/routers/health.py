@@ -1,4 +1,5 @@
-"""GET /healthz (the process is alive) and GET /readyz (Rasa and Redis answer)."""
+"""GET /healthz (the process is alive) and GET /readyz (a Rasa replica and Redis answer: a message
+finds the replica that is up)."""
 
 import asyncio
 
@@ -27,7 +28,7 @@ async def answers(state, url: str) -> bool:
 
 @router.get("/readyz")
 async def readyz(state: State) -> JSONResponse:
-    checks = {"rasa": all([await answers(state, url) for url in state.settings.rasa_urls])}
+    checks = {"rasa": any(await asyncio.gather(*(answers(state, url) for url in state.settings.rasa_urls)))}
     try:
         checks["redis"] = bool(await state.redis.ping())
     except RedisError:

@@ -95,3 +95,13 @@ def test_the_state_round_trips_as_flags_only():
 def test_the_verdict_round_trips():
     verdict = run("i feel hopeless")[0]
     assert Verdict.from_dict(verdict.as_dict()) == verdict
+
+
+def test_a_question_that_never_reached_the_person_is_not_counted():
+    verdict = judge(Assessment(Level.CONCERN, ("concern.struggling",)), RiskState())
+    assert verdict.ask and verdict.state.asked
+    unasked = verdict.unasked()
+    assert not unasked.ask and not unasked.state.asked and not unasked.state.awaiting_answer
+    assert unasked.state.distress  # what the message said is still remembered
+    handed_off = judge(Assessment(Level.CRISIS, ("crisis.kill_myself",)), RiskState())
+    assert handed_off.unasked() == handed_off
