@@ -18,18 +18,18 @@ from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
 from starlette.exceptions import HTTPException
 
-from gateway.limits import RateLimiter
-from gateway.replies import Replies
-from gateway.risk_states import RiskStates
-from gateway.routers import chat, health, pages, sites
-from gateway.static_files import STATIC
-from gateway.security import SecurityHeaders
-from gateway.state import GatewayState
 from bot import crisis_line
 from bot.content import GENERIC_ERROR
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
+from gateway.limits import RateLimiter
+from gateway.replies import Replies
+from gateway.risk_states import RiskStates
+from gateway.routers import chat, health, pages, sites
+from gateway.security import SecurityHeaders
 from gateway.sites import load_registry
+from gateway.state import GatewayState
+from gateway.static_files import STATIC
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import aiohttp
 from redis.asyncio import Redis
 
+from bot.risk import RiskScreen
+from bot.settings import Settings
 from gateway.limits import RateLimiter
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
-from bot.risk import RiskScreen
-from bot.settings import Settings
 from gateway.sites import Registry
 
 

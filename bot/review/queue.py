@@ -14,9 +14,9 @@ from typing import Any
 
 import redis
 
+from bot import risk
 from bot.redis_keys import REVIEW
 from bot.review.redact import redact
-from bot import risk
 from bot.risk import Level
 from bot.risk.rules import RISK_INTENTS
 

@@ -15,7 +15,6 @@ from spacy.tokens import Doc, Span
 
 from bot.risk.decision import Match, decide
 from bot.risk.grammar import (
-    FIRST_PERSON,  # noqa: F401  (bot.risk.screen imports it from here)
     about_someone_else,
     negated,
     reported_speech,

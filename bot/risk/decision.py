@@ -55,11 +55,11 @@ def decide(matches: Iterable[Match]) -> Decision:
         if match.reported or (rule.person == "first" and match.about_someone_else):
             someone_else = True
             continue
-        found = rule.level
+        found: Level = rule.level
         if rule.after is not None:
             # Hedges are often worded as negations ("I don't know if I'd ever do it").
             escalations.add((rule.id, rule.after))
-            found = rule.alone
+            found = rule.alone or Level.NONE  # rules.py requires `alone` beside `after`
         elif match.negated:
             negated = True
             found = Level.CONCERN if found is Level.CRISIS else Level.NONE

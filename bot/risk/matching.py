@@ -40,7 +40,7 @@ class RuleMatcher:
     def _token_pattern(self, nlp: Language, rule: Rule) -> list[dict]:
         if rule.phrase is not None:
             return [{"NORM": norm} for norm in self._phrase_norms(nlp, rule.phrase)]
-        return list(rule.pattern)
+        return list(rule.pattern or ())
 
     def _rule_words(self, nlp: Language, rule: Rule) -> list[str]:
         if rule.phrase is not None:
@@ -48,7 +48,7 @@ class RuleMatcher:
         if rule.together:
             return [word for words in rule.together for word in words]
         words = []
-        for token in rule.pattern:
+        for token in rule.pattern or ():
             norm = token.get("NORM")
             if isinstance(norm, str):
                 words.append(norm)
@@ -87,7 +87,8 @@ def together_matches(doc: Doc, rules: list[Rule]) -> list[tuple[Rule, Span]]:
         first.setdefault(token.norm_, token.i)
     found = []
     for rule in rules:
-        positions = [min((first[w] for w in words if w in first), default=None) for words in rule.together]
-        if None not in positions:
-            found.append((rule, doc[min(positions) : max(positions) + 1]))
+        hits = [[first[w] for w in words if w in first] for words in rule.together or ()]
+        if all(hits):
+            starts = [min(positions) for positions in hits]
+            found.append((rule, doc[min(starts) : max(starts) + 1]))
     return found

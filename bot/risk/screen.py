@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import spacy
 
 from bot.encoder import StaticEncoder
-from bot.risk import component  # noqa: F401  (registers the backup_risk_screen factory)
 from bot.risk.answers import Answers
-from bot.risk.component import FIRST_PERSON
+from bot.risk.component import RiskScreenComponent  # registers the backup_risk_screen factory
+from bot.risk.grammar import FIRST_PERSON
 from bot.risk.model import RiskModel, read_examples, read_nlu_examples
 from bot.risk.normalise import clean_text
 from bot.risk.rules import Level
@@ -44,7 +45,7 @@ class Assessment:
 class RiskScreen:
     def __init__(self, rules_dir: Path = RULES_DIR, nlu_dir: Path = NLU_DIR, encoder: StaticEncoder | None = None):
         self.nlp = spacy.blank("en")
-        self.screen = self.nlp.add_pipe("backup_risk_screen", config={"rules_dir": str(rules_dir)})
+        self.screen = cast(RiskScreenComponent, self.nlp.add_pipe("backup_risk_screen", config={"rules_dir": str(rules_dir)}))
         self.answers = Answers.from_file(rules_dir / "answers.jsonl")
         examples = read_examples(rules_dir / "examples") + read_nlu_examples(nlu_dir)
         self.model = RiskModel.cached(

@@ -11,15 +11,15 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.deps import State
-from gateway.replies import from_rasa
-from gateway.sessions import is_valid, new_session
-from gateway.state import GatewayState
 from bot.content import TOO_FAST, TOO_LONG
 from bot.redis_keys import TRACKER
 from bot.risk import Assessment, Level
 from bot.risk.conversation import Verdict, judge
+from gateway.deps import State
+from gateway.replies import from_rasa
+from gateway.sessions import is_valid, new_session
 from gateway.sites import SITE_ID
+from gateway.state import GatewayState
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"])

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from bot import crisis_line
 from gateway.deps import State
 from gateway.routers.chat import ERRORS
-from bot import crisis_line
 
 router = APIRouter(prefix="/api/sites", tags=["sites"])
 CRISIS = {"number": crisis_line.NUMBER, "tel": crisis_line.TEL, "emergency_tel": "tel:999"}

@@ -126,8 +126,7 @@ def stack(settings: Settings, redis_client, tmp_path_factory) -> Iterator[Stack]
 @pytest.fixture(scope="session")
 def rasa_down_gateway(settings: Settings, ports, tmp_path_factory) -> Iterator[str]:
     """A second gateway whose Rasa never answers: nothing listens on its port."""
-    down = settings.but(**{"gateway_port": ports["gateway_down"], "rasa_port": free_port(),
-                                 "rasa_timeout_seconds": 2.0})
+    down = settings.but(gateway_port=ports["gateway_down"], rasa_port=free_port(), rasa_timeout_seconds=2.0)
     gateway = Stack(down, log_dir=tmp_path_factory.mktemp("down-logs"))
     gateway.start_gateway()
     yield down.gateway_url

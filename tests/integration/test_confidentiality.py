@@ -5,10 +5,10 @@ import time
 import httpx
 import pytest
 
+from bot.redis_keys import TRACKER
 from bot.review.queue import PREFIX
 
 from .conftest import REVIEW_DELAY, chat_with
-from bot.redis_keys import TRACKER
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,9 @@ import pytest
 import yaml
 
 from bot.crisis_line import NUMBER
-from gateway.risk_states import PREFIX as RISK_PREFIX
 from bot.stack import ROOT
+from gateway.risk_states import PREFIX as RISK_PREFIX
+
 from .conftest import chat_with
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,14 @@ from playwright.sync_api import Page, expect
 from bot.crisis_line import NUMBER
 from bot.stack import Stack, free_port
 
-from .widget_tools import CALL, WCAG22_AA, in_widget, open_widget, send
-from .widget_tools import page_server  # noqa: F401 (a fixture)
+from .widget_tools import (
+    CALL,
+    WCAG22_AA,
+    in_widget,
+    open_widget,
+    page_server,  # noqa: F401 (a fixture)
+    send,
+)
 
 STRICT = "default-src 'self'; script-src 'self'"          # a typical locked-down intranet
 
@@ -23,7 +29,7 @@ def own_gateway(stack, page_server, tmp_path_factory) -> str:
     path.write_text(yaml.safe_dump({"default": "intranet", "sites": [
         {"id": "intranet", "name": "Strict intranet", "origins": [page_server.origin],
          "greeting": "Hi from the strict intranet."}]}))
-    settings = stack.settings.but(**{"gateway_port": free_port(), "sites_file": str(path)})
+    settings = stack.settings.but(gateway_port=free_port(), sites_file=str(path))
     gateway = Stack(settings, log_dir=tmp_path_factory.mktemp("own-gateway-logs"))
     gateway.start_gateway()
     yield settings.gateway_url

@@ -25,10 +25,8 @@ def has_call(body: dict) -> bool:
 
 @pytest.fixture(scope="module")
 def faulty(settings, private_redis, tmp_path_factory):
-    own = settings.but(**{
-        "rasa_port": free_port(), "action_server_port": free_port(), "gateway_port": free_port(),
-        "redis_url": private_redis.url, "rasa_timeout_seconds": 2.0,
-    })
+    own = settings.but(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
+                       redis_url=private_redis.url, rasa_timeout_seconds=2.0)
     stack = Stack(own, log_dir=tmp_path_factory.mktemp("fault-logs"))
     stack.start()
     yield stack

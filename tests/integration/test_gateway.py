@@ -6,10 +6,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from gateway.app import create_app
-from gateway.sessions import new_session
 from bot.crisis_line import NUMBER, TEL
 from bot.redis_keys import TRACKER
+from gateway.app import create_app
+from gateway.sessions import new_session
 
 pytestmark = pytest.mark.integration
 
@@ -126,7 +126,7 @@ def test_the_site_registry_is_public_but_the_crisis_line_is_fixed(gateway):
 
 
 def test_rasa_down_still_gives_the_number(settings, redis_client):
-    down = settings.but(**{"rasa_port": 1, "rasa_timeout_seconds": 1.0})
+    down = settings.but(rasa_port=1, rasa_timeout_seconds=1.0)
     with TestClient(create_app(down)) as client:
         started = time.perf_counter()
         body = client.post("/api/chat", json={"site": "test-host", "message": "hello"}).json()

@@ -7,8 +7,7 @@ import yaml
 from bot.crisis_line import TEL
 from bot.risk import Level, get_screen
 from bot.risk.conversation import RiskState, judge
-from bot.risk.rules import RISK_INTENTS
-from bot.risk.rules import read_jsonl
+from bot.risk.rules import RISK_INTENTS, read_jsonl
 from bot.stack import ROOT
 
 pytestmark = pytest.mark.integration

@@ -6,10 +6,10 @@ import time
 import pytest
 
 from bot.content import SELF_HELP_TIPS
+from bot.redis_keys import EVERYTHING, TRACKER
 from bot.stack import Stack, free_port
 
 from .conftest import chat_with
-from bot.redis_keys import EVERYTHING, TRACKER
 
 pytestmark = pytest.mark.integration
 TTL = 6
@@ -18,10 +18,8 @@ TTL = 6
 @pytest.fixture(scope="module")
 def replicas(settings, tmp_path_factory):
     a, b = free_port(), free_port()
-    own = settings.but(**{
-        "rasa_port": a, "action_server_port": free_port(), "gateway_port": free_port(),
-        "rasa_replicas": f"http://127.0.0.1:{a},http://127.0.0.1:{b}", "conversation_ttl_seconds": TTL,
-    })
+    own = settings.but(rasa_port=a, action_server_port=free_port(), gateway_port=free_port(),
+                       rasa_replicas=f"http://127.0.0.1:{a},http://127.0.0.1:{b}", conversation_ttl_seconds=TTL)
     stack = Stack(own, log_dir=tmp_path_factory.mktemp("replica-logs"))
     try:
         stack.start_action_server()

@@ -9,11 +9,23 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .widget_tools import (CALL, CRISIS_MESSAGE, WCAG22_AA, WITH_BUTTONS, HeldChat, in_widget, open_widget, send,
-                           submit, typing, wait_until)
-from .widget_tools import page_server  # noqa: F401 (a fixture)
 from bot.crisis_line import NUMBER
 from bot.redis_keys import TRACKER
+
+from .widget_tools import (
+    CALL,
+    CRISIS_MESSAGE,
+    WCAG22_AA,
+    WITH_BUTTONS,
+    HeldChat,
+    in_widget,
+    open_widget,
+    page_server,  # noqa: F401 (a fixture)
+    send,
+    submit,
+    typing,
+    wait_until,
+)
 
 STORE = "backup-widget:test-host"
 

@@ -7,8 +7,16 @@ from playwright.sync_api import expect
 
 from bot.crisis_line import NUMBER
 
-from .widget_tools import CRISIS_MESSAGE, WCAG22_AA, WITH_BUTTONS, contrast, in_widget, open_widget, send
-from .widget_tools import page_server  # noqa: F401 (a fixture)
+from .widget_tools import (
+    CRISIS_MESSAGE,
+    WCAG22_AA,
+    WITH_BUTTONS,
+    contrast,
+    in_widget,
+    open_widget,
+    page_server,  # noqa: F401 (a fixture)
+    send,
+)
 
 SIZES = {
     "200% zoom 640x400": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},

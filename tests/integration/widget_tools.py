@@ -152,7 +152,7 @@ class PageServer:
         pages = self.pages
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
+            def do_GET(self):
                 body, headers = pages.get(self.path.split("?")[0].split("#")[0], ("not here", {}))
                 self.send_response(200 if body != "not here" else 404)
                 self.send_header("Content-Type", headers.get("Content-Type", "text/html; charset=utf-8"))

@@ -9,8 +9,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.message import Message
 
 from backup_rasa import speedups
-from bot.encoder import DIMENSIONS, STATIC_FILE, get_static_encoder
 from backup_rasa.sentence_featurizer import SentenceEncoderFeaturizer
+from bot.encoder import DIMENSIONS, STATIC_FILE, get_static_encoder
 
 pytestmark = pytest.mark.skipif(not STATIC_FILE.exists(), reason="the static table is built by make")
 
