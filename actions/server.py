@@ -20,6 +20,7 @@ from rasa_sdk import utils
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
+from actions.local_contacts import registry
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ Authorised = Depends(require_token)
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    registry()  # a mistake in the site registry stops the action server at start-up, with where it is
     executor = ActionExecutor()
     executor.register_package(ACTIONS_PACKAGE)
     app.state.executor = executor

@@ -33,7 +33,8 @@ class ChatRequest(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    type: str = Field(..., description="text, handoff or call")
+    type: str = Field(..., description="text, handoff, call or contacts (the site's local contacts: topic, heading, "
+                      "contacts [{name, description, phone, tel, url, hours}])")
     text: str | None = None
     buttons: list[dict[str, str]] | None = None
 
@@ -55,19 +56,20 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
 
 
-async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict) -> list[dict[str, Any]]:
+async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict, site: str) -> list[dict[str, Any]]:
     """Rasa's answer as the widget's messages; empty when it is down, slow, failing or makes no
     sense. The verdict goes with the message, so Rasa acts on the conversation's risk without
-    screening it again. A replica that refuses the connection passes the message to the next
-    (a timeout does not: the person has waited long enough)."""
+    screening it again; the site id too, so Rasa's actions add that site's local contacts. A replica
+    that refuses the connection passes the message to the next (a timeout does not: the person has
+    waited long enough)."""
     for _ in state.settings.rasa_urls:
         try:
             async with state.rasa.post(
                 f"{state.next_rasa()}/webhooks/rest/webhook",
-                json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict()}},
+                json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict(), "site": site}},
                 timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
             ) as response:
-                return from_rasa(await response.json())
+                return from_rasa(await response.json(), state.sites.get(site))
         except aiohttp.ClientConnectionError as error:
             logger.warning("Rasa did not answer (a replica refused the connection): %s", type(error).__name__)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
@@ -81,16 +83,18 @@ async def judged(state: GatewayState, session: str, assessment: Assessment) -> V
     return judge(assessment, await state.risk_states.get(session))
 
 
-async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment) -> None:
+async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment,
+                        site: str) -> None:
     """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
     verdict = await judged(state, session, assessment)
     await state.risk_states.put(session, verdict.state)
-    await tell_rasa_within_limit(state, session, client, text, verdict)
+    await tell_rasa_within_limit(state, session, client, text, verdict, site)
 
 
-async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str, verdict: Verdict) -> None:
+async def tell_rasa_within_limit(state: GatewayState, session: str, client: str, text: str, verdict: Verdict,
+                                 site: str) -> None:
     if await state.limiter.allow(session, client):
-        await ask_rasa(state, session, text, verdict)
+        await ask_rasa(state, session, text, verdict, site)
 
 
 def answer(session: str, messages: list[dict[str, Any]]) -> JSONResponse:
@@ -120,17 +124,17 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     if assessment.level is Level.CRISIS:
         # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
         # down. Rasa hears of it after the reply has gone, if the limit allows.
-        background.add_task(after_handoff, state, session, client, body.message, assessment)
+        background.add_task(after_handoff, state, session, client, body.message, assessment, body.site)
         return answer(session, state.replies.handoff())
     verdict = await judged(state, session, assessment)
     if verdict.hand_off:
         await state.risk_states.put(session, verdict.state)
-        background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict)
+        background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict, body.site)
         return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
         await state.risk_states.put(session, verdict.unasked().state)
         raise HTTPException(429, TOO_FAST)
-    messages = await ask_rasa(state, session, body.message, verdict)
+    messages = await ask_rasa(state, session, body.message, verdict, body.site)
     # Stored once the reply is known: a question that never reached the person is not counted.
     await state.risk_states.put(session, (verdict if messages else verdict.unasked()).state)
     return answer(session, messages or state.replies.unavailable())

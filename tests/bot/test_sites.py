@@ -46,7 +46,7 @@ def test_uk_numbers_are_accepted(phone, tel):
 
 @pytest.mark.parametrize("phone, message", [
     (NUMBER, "the crisis line is always shown; it is not a local contact"),
-    ("+44 300 131 2789", "the crisis line is always shown"),
+    ("+44 " + NUMBER[1:], "the crisis line is always shown"),
     ("999", "'999' is 999, which Backup always gives; it is not a local contact"),
     ("112", "is 112, which Backup always gives"),
     ("111", "is NHS 111, which Backup always gives"),

@@ -35,6 +35,9 @@ OTHER_SITE = "other-site"
 OTHER_ORIGIN = "https://other.example.org"
 SECRET = "unit-test-session-secret"
 RASA_TOKEN = "unit-test-rasa-token"
+SITE_CONTACT = {"name": "Host welfare lead", "description": "For the host's staff.", "phone": "01632 960001",
+                "url": "https://host.example.org/welfare", "hours": "Weekdays", "topics": ["money"]}
+OTHER_CONTACT = {"name": "Other site's fund", "phone": "020 7946 0002", "topics": ["money"]}
 
 
 # --- Rasa ---------------------------------------------------------------------------------------
@@ -198,8 +201,8 @@ def redis_clock(monkeypatch) -> Clock:
 def sites_file(tmp_path) -> Path:
     path = tmp_path / "sites.yml"
     path.write_text(yaml.safe_dump({"default": SITE, "sites": [
-        {"id": SITE, "name": "Test host", "origins": [ORIGIN]},
-        {"id": OTHER_SITE, "name": "Another site", "origins": [OTHER_ORIGIN]},
+        {"id": SITE, "name": "Test host", "origins": [ORIGIN], "contacts": [SITE_CONTACT]},
+        {"id": OTHER_SITE, "name": "Another site", "origins": [OTHER_ORIGIN], "contacts": [OTHER_CONTACT]},
     ]}))
     return path
 

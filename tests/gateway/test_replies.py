@@ -37,3 +37,45 @@ def test_every_answer_is_already_what_the_documented_schema_would_send():
         body = {"session": "s", "messages": messages}
         assert ChatResponse(**body).dict(exclude_none=True) == body
         assert json.loads(answer("s", messages).body) == body
+
+
+def contacts_site(contacts):
+    from bot.sites import parse_registry
+
+    site = {"id": "fed", "name": "Fed branch", "origins": ["https://fed.example.org"], "contacts": contacts}
+    return parse_registry({"default": "fed", "sites": [site]}).sites[0]
+
+
+LEAD = {"name": "Welfare lead", "description": "For members.", "phone": "020 7946 0123",
+        "url": "https://fed.example.org/welfare", "hours": "Weekdays", "topics": ["money"]}
+CARD = {"name": "Welfare lead", "description": "For members.", "phone": "020 7946 0123", "tel": "tel:+442079460123",
+        "url": "https://fed.example.org/welfare", "hours": "Weekdays"}
+
+
+def test_contacts_pass_only_as_the_sites_own():
+    site = contacts_site([LEAD])
+    good = {"type": "contacts", "topic": "money", "heading": "anything", "contacts": [CARD]}
+    assert from_rasa([{"custom": good}], site) == [
+        {"type": "contacts", "topic": "money", "heading": "Local support from Fed branch", "contacts": [CARD]}]
+    assert from_rasa([{"custom": good}]) == []  # no site known: no cards
+    for bad in (
+        {**good, "contacts": [{**CARD, "url": "javascript:alert(1)"}]},
+        {**good, "contacts": [{**CARD, "name": "Someone the person typed"}]},
+        {**good, "contacts": [{**CARD, "onclick": "x"}]},
+        {**good, "contacts": [CARD, {"name": "Another site's contact"}]},
+        {**good, "topic": "parking"},
+        {**good, "contacts": "Welfare lead"},
+        {**good, "contacts": []},
+    ):
+        assert from_rasa([{"text": "National answer."}, {"custom": bad}], site) == [
+            {"type": "text", "text": "National answer."}]
+
+
+def test_a_contacts_answer_is_what_the_documented_schema_would_send():
+    from gateway.routers.chat import ChatResponse, answer
+
+    messages = from_rasa([{"text": "National."}, {"custom": {"type": "contacts", "topic": "money", "contacts": [CARD]}}],
+                         contacts_site([LEAD]))
+    body = {"session": "s", "messages": messages}
+    assert ChatResponse(**body).model_dump(exclude_none=True) == body
+    assert json.loads(answer("s", messages).body) == body

@@ -345,3 +345,28 @@ async def test_no_message_text_is_logged(gateway, rasa, caplog):
     assert caplog.records
     for record in caplog.records:
         assert "Quixotebottom" not in record.getMessage(), record.name
+
+
+async def test_the_site_goes_to_rasa_and_only_its_own_contacts_come_back(gateway, rasa):
+    from .conftest import OTHER_CONTACT, SITE_CONTACT
+
+    def card(contact, tel):
+        return {**{k: v for k, v in contact.items() if k != "topics"}, "tel": tel}
+
+    own, other = card(SITE_CONTACT, "tel:+441632960001"), card(OTHER_CONTACT, "tel:+442079460002")
+    rasa.reply = lambda body: [
+        {"recipient_id": body["sender"], "text": "National money answer."},
+        {"recipient_id": body["sender"], "custom": {"type": "contacts", "topic": "money", "contacts": [own]}},
+        {"recipient_id": body["sender"], "custom": {"type": "contacts", "topic": "money", "contacts": [other]}},
+    ]
+    async with gateway() as client:
+        body = (await say(client, "money worries")).json()
+        assert rasa.messages[-1].metadata["site"] == SITE
+        assert body["messages"] == [
+            {"type": "text", "text": "National money answer."},
+            {"type": "contacts", "topic": "money", "heading": "Local support from Test host", "contacts": [own]},
+        ]
+        response = await client.post("/api/chat", json={"site": OTHER_SITE, "message": "money worries"},
+                                     headers={"Origin": OTHER_ORIGIN})
+        assert rasa.messages[-1].metadata["site"] == OTHER_SITE
+        assert [m.get("contacts") for m in response.json()["messages"]] == [None, [other]]
