@@ -16,6 +16,62 @@
     snippet.value = '<script src="' + GATEWAY + '/static/widget.js" data-site="' +
       select.value + '" async></script>';
     status.textContent = "";
+    preview(select.value);
+  }
+
+  // ---- the preview: greeting, colours and contacts from the registry (textContent only)
+  var TOPICS = { other_support: "other support", bereavement: "bereavement", bereavement_by_suicide:
+    "bereavement by suicide", colleague: "a colleague at risk", trauma: "trauma", money: "money",
+    relationships: "relationships", sleep: "sleep" };
+
+  function node(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) { made.className = className; }
+    if (text) { made.textContent = text; }
+    return made;
+  }
+
+  function contactItem(contact) {
+    var item = node("li", "preview-contact");
+    item.appendChild(node("h4", "", contact.name));
+    if (contact.description) { item.appendChild(node("p", "", contact.description)); }
+    if (contact.hours) { item.appendChild(node("p", "hint", "Open: " + contact.hours)); }
+    var links = node("p", "preview-links");
+    if (contact.phone && /^tel:\+?[0-9]{3,15}$/.test(contact.tel || "")) {
+      var call = node("a", "", "");
+      call.href = contact.tel;
+      call.append(node("span", "visually-hidden", "Call " + contact.name + " on "), contact.phone);
+      links.appendChild(call);
+    }
+    if (/^https:\/\/[^\s]+$/.test(contact.url || "")) {
+      var web = node("a", "", "Website");
+      web.href = contact.url;
+      web.target = "_blank";
+      web.rel = "noopener noreferrer";
+      web.appendChild(node("span", "visually-hidden", " of " + contact.name + " (opens in a new tab)"));
+      links.appendChild(web);
+    }
+    if (links.childNodes.length) { item.appendChild(links); }
+    var topics = (contact.topics || []).map(function (t) { return TOPICS[t] || t; });
+    item.appendChild(node("p", "hint", "Shown after Backup's answer on: " +
+      ["other support"].concat(topics.filter(function (t) { return t !== "other support"; })).join(", ")));
+    return item;
+  }
+
+  function preview(siteId) {
+    fetch("/api/sites/" + encodeURIComponent(siteId)).then(function (r) { return r.json(); }).then(function (site) {
+      if (select.value !== siteId || !site.colours) { return; }
+      var header = byId("preview-header");
+      header.style.setProperty("background", site.colours.primary);
+      header.style.setProperty("color", site.colours.on_primary);
+      byId("preview-greeting").textContent = site.greeting;
+      var list = byId("preview-contacts");
+      list.style.setProperty("--preview-primary", site.colours.primary);
+      list.textContent = "";
+      (site.contacts || []).forEach(function (contact) { list.appendChild(contactItem(contact)); });
+      list.hidden = !(site.contacts || []).length;
+      byId("preview-none").hidden = !list.hidden;
+    });
   }
 
   function copy(text, field, where) {

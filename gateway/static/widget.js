@@ -230,8 +230,44 @@
     if (hadFocus && !quick.contains(root.activeElement)) { input.focus({ preventScroll: true }); }
   }
 
+  // ---- the site's local contacts, after a topic's national answer: a labelled group of cards.
+  // Only a tel: link of digits and an https link are ever made; everything else is text.
+  var cardCount = 0;
+  function contactCard(contact) {
+    var card = el("li", { "class": "contact" });
+    card.appendChild(el("h3", { "class": "contact-name" }, contact.name));
+    if (contact.description) { card.appendChild(el("p", {}, contact.description)); }
+    if (contact.hours) { card.appendChild(el("p", { "class": "contact-hours" }, "Open: " + contact.hours)); }
+    var links = el("p", { "class": "contact-links" });
+    if (contact.phone && /^tel:\+?[0-9]{3,15}$/.test(contact.tel || "")) {
+      var call = el("a", { href: contact.tel, "class": "contact-call" });
+      call.append(el("span", { "class": "visually-hidden" }, "Call " + contact.name + " on "), contact.phone);
+      links.appendChild(call);
+    }
+    if (/^https:\/\/[^\s]+$/.test(contact.url || "")) {
+      var web = el("a", { href: contact.url, target: "_blank", rel: "noopener noreferrer", "class": "contact-web" }, "Website");
+      web.appendChild(el("span", { "class": "visually-hidden" }, " of " + contact.name + " (opens in a new tab)"));
+      links.appendChild(web);
+    }
+    if (links.childNodes.length) { card.appendChild(links); }
+    return card;
+  }
+
+  function renderContacts(item) {
+    var id = "contacts-" + (++cardCount);
+    var group = el("div", { "class": "message bot contacts", role: "group", "aria-labelledby": id });
+    group.appendChild(el("p", { "class": "contacts-heading", id: id }, item.heading || "Local support"));
+    var list = el("ul", { "class": "contact-list" });
+    (item.contacts || []).forEach(function (contact) {
+      if (contact && typeof contact.name === "string") { list.appendChild(contactCard(contact)); }
+    });
+    group.appendChild(list);
+    log.appendChild(group);
+  }
+
   function render(item) {
     if (item.who === "user") { sayLine("user", item.text); return; }
+    if (item.type === "contacts") { renderContacts(item); return; }
     if (item.type === "handoff") { showPinned(item); return; }
     if (item.type === "call") {
       var line = el("div", { "class": "message bot" });
@@ -338,7 +374,8 @@
   function replyItems(body) {
     if (!body.messages || !body.messages.length) { return offlineItems(); }
     return body.messages.filter(function (m) {
-      return m && (m.type === "text" || m.type === "handoff" || m.type === "call");  // others: ignored
+      return m && (m.type === "text" || m.type === "handoff" || m.type === "call" ||
+        (m.type === "contacts" && Array.isArray(m.contacts)));  // others: ignored
     }).map(function (m) {
       return Object.assign({}, m, { who: "bot" });
     });

@@ -81,14 +81,31 @@ def host_origin(ports: dict[str, int], tmp_path_factory) -> Iterator[str]:
     server.shutdown()
 
 
+# Local contacts per site (fictional: Ofcom's drama numbers, example domains); test_local_contacts.py.
+INTRANET_CONTACTS = [
+    {"name": "Force employee assistance (test)", "description": "Counselling, debt and legal advice.",
+     "phone": "0808 157 0111", "url": "https://eap.example.org/test-force", "hours": "24 hours a day",
+     "topics": ["money", "bereavement", "relationships"]},
+    {"name": "Force TRiM coordinator (test)", "description": "Support after a hard job.",
+     "phone": "01632 960111", "topics": ["trauma", "colleague"]},
+]
+HOST_CONTACTS = [
+    {"name": "Branch welfare lead (test)", "description": "For members and their families.",
+     "phone": "020 7946 0111", "url": "https://federation.example.org/test-branch/welfare", "hours": "Weekdays, 9 to 5",
+     "topics": ["colleague", "bereavement"]},
+    {"name": "Branch benevolent fund (test)", "description": "Grants for members in hardship.",
+     "phone": "07700 900111", "topics": ["money"]},
+]
+
+
 def sites_file(folder, gateway: str, host_origin: str):
     path = folder / "sites.yml"
     path.write_text(yaml.safe_dump({
         "default": "intranet-demo",
         "sites": [
-            {"id": "intranet-demo", "name": "Intranet", "origins": [gateway]},
+            {"id": "intranet-demo", "name": "Intranet", "origins": [gateway], "contacts": INTRANET_CONTACTS},
             {"id": "test-host", "name": "Test host site", "origins": [host_origin],
-             "greeting": "Hi from the test host.", "colours": {"primary": "#00594f"}},
+             "greeting": "Hi from the test host.", "colours": {"primary": "#00594f"}, "contacts": HOST_CONTACTS},
         ],
     }))
     return path
