@@ -68,11 +68,13 @@ lock:
 	rm -rf build/lock-env
 
 # Rasa's SpacyNLP loads this folder, so Rasa's own spaCy builds it.
-$(SPACY_MODEL): $(INSTALLED) backup_rasa/spacy_pipeline.py
+# Order-only on the install: a new lock does not rebuild it (Rasa pins its spaCy).
+$(SPACY_MODEL): backup_rasa/spacy_pipeline.py | $(INSTALLED)
 	$(BIN)/python -m backup_rasa.spacy_pipeline build/spacy_en
 
 # The encoder's static word vectors, distilled once from the pinned model (~4 minutes).
-$(STATIC_ENCODER): $(GATEWAY_INSTALLED) bot/encoder.py
+# Order-only on the install: the weights are pinned and checked, so only the code rebuilds it.
+$(STATIC_ENCODER): bot/encoder.py | $(GATEWAY_INSTALLED)
 	$(GW)/python -m bot.encoder $@
 
 model: install $(SPACY_MODEL) $(STATIC_ENCODER)
