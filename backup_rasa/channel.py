@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from backup_rasa import speedups
 from backup_rasa.tracker_store import RedisTrackerStore
+from bot import risk
 from bot.review.queue import Item, ReviewQueue, touches_risk, worth_review
 from bot.risk.rules import RISK_INTENTS
 from bot.settings import get_settings
@@ -115,6 +116,9 @@ class BackupRestInput(RestInput):
         self.review: ReviewQueue | None = None
         if settings.review_queue_enabled:
             self.review = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
+            # The queue screens each item again: the screen loads (or first fits its model in this
+            # environment, ~1 minute) now, before Rasa answers anyone, not on the first item.
+            risk.get_screen()
             logger.info("Review queue on: redacted messages the NLU did not understand are kept %d days.",
                         settings.review_queue_days)
 

@@ -31,10 +31,11 @@ DEFAULT_GREETING = "Hi, I'm Backup. How can I help?"
 
 # The topics where local help is shown, after the national answer (actions/local_contacts.py maps
 # each answer to one). A contact with no topics appears only under other_support, which lists all.
-TOPICS = (
-    "other_support", "bereavement", "bereavement_by_suicide", "colleague", "trauma", "money",
-    "relationships", "sleep",
-)
+TOPICS = {
+    "other_support": "other support", "bereavement": "bereavement", "bereavement_by_suicide": "bereavement by suicide",
+    "colleague": "a colleague at risk", "trauma": "trauma", "money": "money", "relationships": "relationships",
+    "sleep": "sleep",
+}
 # National numbers Backup gives itself; a site cannot list them as its own.
 NATIONAL = {"999": "999", "112": "112", "111": "NHS 111", "116123": "Samaritans (116 123)", "85258": "Shout (85258)"}
 # Numbers a site may give: landlines (01, 02), non-geographic 03, mobiles (07), 08 (freephone and
@@ -79,7 +80,8 @@ class Contact:
     def public(self) -> dict[str, Any]:
         """What the widget renders: the contact as written, and its tel: link."""
         return {"name": self.name, "description": self.description, "phone": self.phone, "tel": self.tel,
-                "url": self.url, "hours": self.hours, "topics": list(self.topics)}
+                "url": self.url, "hours": self.hours, "topics": list(self.topics),
+                "shown_after": [TOPICS[topic] for topic in dict.fromkeys(("other_support", *self.topics))]}
 
     def card(self) -> dict[str, str]:
         """The contact as a card in a reply: only what the widget shows, only what is set."""

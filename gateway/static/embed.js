@@ -20,10 +20,6 @@
   }
 
   // ---- the preview: greeting, colours and contacts from the registry (textContent only)
-  var TOPICS = { other_support: "other support", bereavement: "bereavement", bereavement_by_suicide:
-    "bereavement by suicide", colleague: "a colleague at risk", trauma: "trauma", money: "money",
-    relationships: "relationships", sleep: "sleep" };
-
   function node(tag, className, text) {
     var made = document.createElement(tag);
     if (className) { made.className = className; }
@@ -52,9 +48,7 @@
       links.appendChild(web);
     }
     if (links.childNodes.length) { item.appendChild(links); }
-    var topics = (contact.topics || []).map(function (t) { return TOPICS[t] || t; });
-    item.appendChild(node("p", "hint", "Shown after Backup's answer on: " +
-      ["other support"].concat(topics.filter(function (t) { return t !== "other support"; })).join(", ")));
+    item.appendChild(node("p", "hint", "Shown after Backup's answer on: " + (contact.shown_after || []).join(", ")));
     return item;
   }
 

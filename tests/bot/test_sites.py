@@ -30,7 +30,8 @@ def test_a_good_contact_keeps_its_display_and_derives_tel():
     assert contact.card() == {"name": "Branch welfare lead", "description": "For members.", "phone": "020 7946 0123",
                               "tel": "tel:+442079460123", "url": "https://fed.example.org/welfare",
                               "hours": "Mon to Fri, 9am to 5pm"}
-    assert registry.get("fed-west").public()["contacts"][0]["topics"] == ["money"]
+    contact = registry.get("fed-west").public()["contacts"][0]
+    assert contact["topics"] == ["money"] and contact["shown_after"] == ["other support", "money"]
 
 
 @pytest.mark.parametrize("phone, tel", [

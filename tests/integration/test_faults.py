@@ -57,6 +57,22 @@ def test_action_server_down(faulty):
     assert "box breathing" in texts(send("/self_help")).lower()
 
 
+def test_action_server_down_still_gives_the_topic_answer_without_local_cards(faulty):
+    send = chat_with(faulty.settings.gateway_url)  # test-host: it has contacts for money and bereavement
+    with_cards = send("i'm behind on my mortgage payments")
+    assert [m["type"] for m in with_cards["messages"]] == ["text", "contacts"]
+    faulty.stop("action_server")
+    try:
+        for text in ("i can't pay my bills this month", "my dad passed away last month", "where else can i get support"):
+            body, elapsed = timed(send, text)
+            print(f"[fault result] action server down, {text!r}: {[m['type'] for m in body['messages']]}")
+            assert [m["type"] for m in body["messages"]] == ["text"], body  # the domain answer, no cards
+            assert NUMBER in texts(body) and elapsed < 5
+    finally:
+        faulty.start_action_server()
+    assert [m["type"] for m in send("i can't pay my bills this month")["messages"]] == ["text", "contacts"]
+
+
 def test_redis_stopped_then_restarted(faulty, private_redis):
     send = chat_with(faulty.settings.gateway_url)
     send("hello")
@@ -103,19 +119,3 @@ def test_rasa_killed_mid_conversation(faulty):
     body, elapsed = timed(send, "what happens when i call")
     assert NUMBER in texts(body) and has_call(body) and elapsed < faulty.settings.rasa_timeout_seconds + 1
     assert httpx.get(f"{faulty.settings.gateway_url}/readyz").status_code == 503
-
-
-def test_action_server_down_still_gives_the_topic_answer_without_local_cards(faulty):
-    send = chat_with(faulty.settings.gateway_url)  # test-host: it has contacts for money and bereavement
-    with_cards = send("i'm behind on my mortgage payments")
-    assert [m["type"] for m in with_cards["messages"]] == ["text", "contacts"]
-    faulty.stop("action_server")
-    try:
-        for text in ("i can't pay my bills this month", "my dad passed away last month", "where else can i get support"):
-            body, elapsed = timed(send, text)
-            print(f"[fault result] action server down, {text!r}: {[m['type'] for m in body['messages']]}")
-            assert [m["type"] for m in body["messages"]] == ["text"], body  # the domain answer, no cards
-            assert NUMBER in texts(body) and elapsed < 5
-    finally:
-        faulty.start_action_server()
-    assert [m["type"] for m in send("i can't pay my bills this month")["messages"]] == ["text", "contacts"]

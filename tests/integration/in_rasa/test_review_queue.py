@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 from bot.review.queue import PREFIX, SECONDS_A_DAY
 from bot.stack import GATEWAY_BIN, ROOT
 
-from .conftest import REVIEW_DELAY, chat_with
+from ..conftest import REVIEW_DELAY, chat_with
 
 pytestmark = pytest.mark.integration
 
