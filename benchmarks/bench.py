@@ -323,6 +323,12 @@ def memory_cell(rss: float, pss: float) -> str:
     return f"{rss:.0f} / {pss:.0f}"
 
 
+def rasa_python() -> str:
+    """Rasa's environment runs another Python than this script (the gateway's)."""
+    printed = subprocess.run([str(RASA_BIN / "python"), "--version"], capture_output=True, text=True, check=True)
+    return printed.stdout.strip()
+
+
 def write_report(results, stock_train, stock_start, stock_memory, backup_train, backup_start, memory,
                  risk_median, risk_p99, workers) -> None:
     crisis = results["crisis"]
@@ -330,7 +336,8 @@ def write_report(results, stock_train, stock_start, stock_memory, backup_train, 
         "# Benchmarks",
         "",
         f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, on "
-        f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.machine()} with {os.cpu_count()} cores, the gateway on Python {platform.python_version()} and "
+        f"Rasa on {rasa_python()}, "
         f"{platform.system()} {platform.release()}. Loopback only; {SECONDS_PER_LEVEL} s (at most "
         f"{MAX_REQUESTS_PER_LEVEL} messages) a level; each conversation is a {len(BACKUP_SCRIPT)}-turn "
         "script, started again with a new id when it ends. Backup runs Rasa with "
