@@ -2,8 +2,10 @@
 
 The national answer (domain.yml) comes first and does not depend on this action: if the action
 server is down, Rasa still sends it, without the cards. Contacts come only from the registry entry
-of the site the conversation is on (the `site` slot, from the gateway's metadata), never from what
-the person typed; a site with no contacts for the topic adds nothing.
+of the site the message came from (the gateway's metadata, which Rasa keeps with each message of
+the conversation), never from what the person typed; a site with no contacts for the topic adds
+nothing. Read from the metadata, not a slot: an entity and a slot set on every message cost Rasa
+CPU on every message, for the few that need the site.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.settings import get_settings
 from bot.sites import Registry, Site, load_registry
 
-SLOT = "site"
 # Each national answer and the topic whose local contacts follow it.
 TOPIC_OF_ANSWER = {
     "utter_other_support": "other_support",
@@ -48,6 +49,12 @@ def topic_of(tracker: Tracker) -> str | None:
     return None
 
 
+def site_of(tracker: Tracker) -> str | None:
+    """The site the latest message came from (metadata `site`, set by the gateway)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return metadata.get("site") if isinstance(metadata, dict) else None
+
+
 def contacts_message(site: Site, topic: str) -> dict[str, Any] | None:
     contacts = site.contacts_for(topic)
     if not contacts:
@@ -63,7 +70,7 @@ class ActionShowLocalContacts(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        site_id, topic = tracker.get_slot(SLOT), topic_of(tracker)
+        site_id, topic = site_of(tracker), topic_of(tracker)
         site = registry().get(site_id) if isinstance(site_id, str) else None
         message = contacts_message(site, topic) if site and topic else None
         if message:

@@ -5,7 +5,6 @@
 - lock_store.RedisLockStore                       endpoints.yml
 - sentence_featurizer.SentenceEncoderFeaturizer   config.yml
 - risk_classifier.RiskScreenClassifier            config.yml
-- site_metadata.SiteFromMetadata                  config.yml
 
 The channel applies speedups; spacy_pipeline builds the spaCy folder config.yml loads (make does).
 """

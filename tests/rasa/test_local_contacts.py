@@ -14,7 +14,7 @@ SITES = ("intranet-demo", "federation-demo")
 
 def tracker(site: str | None, answer: str, text: str = "my mate Dave at 07700 900999 is struggling") -> Tracker:
     return Tracker(
-        sender_id="test", slots={"site": site}, latest_message={"text": text, "intent": {"name": "x"}},
+        sender_id="test", slots={}, latest_message={"text": text, "intent": {"name": "x"}, "metadata": {"site": site}},
         events=[{"event": "user", "text": text}, {"event": "action", "name": answer},
                 {"event": "bot", "text": "national answer"}, {"event": "action", "name": "action_show_local_contacts"}],
         paused=False, followup_action=None, active_loop={}, latest_action_name=answer,

@@ -1,6 +1,9 @@
 import logging
 
+import pytest
 import rasa
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 from rasa.engine.graph import GraphSchema, SchemaNode
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
@@ -126,3 +129,16 @@ def test_one_messages_matrix_is_the_one_rasa_builds():
     only_dense = Message(data={TEXT: "cant sleep"})
     only_dense.add_features(Features(np.array([[0.1, 0.2]]), FEATURE_TYPE_SENTENCE, TEXT, "dense"))
     assert np.array_equal(ours(None, [only_dense]).toarray(), rasa_own(None, [only_dense]).toarray())
+
+
+def test_an_action_answer_is_judged_as_rasas_own_check_judges_it():
+    action = RemoteAction("action_show_local_contacts", None)
+    good = {"events": [], "responses": [{"json_message": {"type": "contacts"}}]}
+    bad = {"events": [{"no_event_key": 1}], "responses": "not a list"}
+    with pytest.raises(ValidationError) as rasas:
+        action._validate_action_result(bad)
+    speedups.apply()
+    assert action._validate_action_result(good) is True
+    with pytest.raises(ValidationError) as ours:
+        action._validate_action_result(bad)
+    assert str(ours.value) == str(rasas.value)  # Rasa's message, with its pointer to the docs
