@@ -31,7 +31,6 @@ TOPIC_OF_ANSWER = {
     "utter_relationship_problems": "relationships",
     "utter_sleep_problems": "sleep",
 }
-HEADING = "Local support from {site}"
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +58,7 @@ def contacts_message(site: Site, topic: str) -> dict[str, Any] | None:
     contacts = site.contacts_for(topic)
     if not contacts:
         return None
-    return {"type": "contacts", "topic": topic, "heading": HEADING.format(site=site.name),
+    return {"type": "contacts", "topic": topic, "heading": site.contacts_heading,
             "contacts": [contact.card() for contact in contacts]}
 
 

@@ -7,9 +7,11 @@ the repository differs from NUMBER.
 
 import re
 
+from bot.phones import tel_link
+
 NUMBER = "0300 131 2789"
 DIGITS = re.sub(r"\D", "", NUMBER)
-TEL = "tel:+44" + DIGITS.removeprefix("0")
+TEL = tel_link(NUMBER)
 
 
 def is_crisis_line(phone: str) -> bool:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from bot.crisis_line import is_crisis_line
+from bot.phones import national_digits, tel_link
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SITE_ID = r"^[a-z0-9][a-z0-9-]{1,39}$"
@@ -104,6 +105,11 @@ class Site:
         return {"id": self.id, "name": self.name, "colours": self.colours.as_dict(), "greeting": self.greeting,
                 "contacts": [contact.public() for contact in self.contacts]}
 
+    @property
+    def contacts_heading(self) -> str:
+        """Above the site's contacts in a reply (the action writes it; the gateway writes it again)."""
+        return f"Local support from {self.name}"
+
     def contacts_for(self, topic: str) -> list[Contact]:
         return [contact for contact in self.contacts if contact.serves(topic)]
 
@@ -119,28 +125,6 @@ class Registry:
     @property
     def origins(self) -> set[str]:
         return {origin for site in self.sites for origin in site.origins}
-
-
-def national_digits(phone: str) -> str | None:
-    """A UK number written as 0xxx, +44 xxx, +44 (0)xxx or 0044 xxx, as 0 and its national
-    digits; None if it is written some other way."""
-    if not re.fullmatch(r"\+?[0-9 ()\-.]+", phone):
-        return None
-    digits = re.sub(r"\D", "", phone)
-    if phone.startswith("+"):
-        if not digits.startswith("44"):
-            return None
-        digits = digits[2:]
-    elif digits.startswith("0044"):
-        digits = digits[4:]
-    elif not digits.startswith("0"):
-        return digits  # a short number such as 999: judged by the caller
-    return "0" + digits.lstrip("0") if digits.lstrip("0") else digits
-
-
-def tel_link(phone: str) -> str:
-    digits = national_digits(phone) or re.sub(r"\D", "", phone)
-    return "tel:+44" + digits[1:] if digits.startswith("0") else "tel:" + digits
 
 
 def phone_problem(phone: str) -> str | None:

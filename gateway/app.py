@@ -22,12 +22,12 @@ from bot import crisis_line
 from bot.content import GENERIC_ERROR
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
+from bot.sites import load_registry
 from gateway.limits import RateLimiter
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
 from gateway.routers import chat, health, pages, sites
 from gateway.security import SecurityHeaders
-from gateway.sites import load_registry
 from gateway.state import GatewayState
 from gateway.static_files import STATIC
 

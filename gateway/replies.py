@@ -21,7 +21,7 @@ def contacts_card(custom: dict[str, Any], site: Site | None) -> dict[str, Any] |
     contacts = [contact for contact in custom["contacts"] if contact in own]
     if not contacts or len(contacts) != len(custom["contacts"]):
         return None
-    return {"type": CONTACTS, "topic": custom["topic"], "heading": f"Local support from {site.name}",
+    return {"type": CONTACTS, "topic": custom["topic"], "heading": site.contacts_heading,
             "contacts": [dict(contact) for contact in contacts]}
 
 

@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 
 from bot.risk import RiskScreen
 from bot.settings import Settings
+from bot.sites import Registry
 from gateway.limits import RateLimiter
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
-from gateway.sites import Registry
 
 
 @dataclass

@@ -15,10 +15,10 @@ from bot.content import TOO_FAST, TOO_LONG
 from bot.redis_keys import TRACKER
 from bot.risk import Assessment, Level
 from bot.risk.conversation import Verdict, judge
+from bot.sites import SITE_ID
 from gateway.deps import State
 from gateway.replies import from_rasa
 from gateway.sessions import is_valid, new_session
-from gateway.sites import SITE_ID
 from gateway.state import GatewayState
 
 logger = logging.getLogger(__name__)

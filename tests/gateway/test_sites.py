@@ -2,8 +2,8 @@ import pytest
 import yaml
 
 from bot.crisis_line import NUMBER
+from bot.sites import SiteError, load_registry
 from bot.stack import ROOT
-from gateway.sites import SiteError, load_registry
 
 
 def write(tmp_path, data):
