@@ -28,6 +28,11 @@ def bounded(default: float, *, gt: float | None = None, ge: float | None = None,
 @dataclass(frozen=True)
 class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Redis Sentinel (production): "host:port,host:port,...". When given, every process finds the
+    # master named redis_master_name through them, and finds it again after a failover; redis_url
+    # then gives only the database and the password.
+    redis_sentinels: str = ""
+    redis_master_name: str = "backup"
     conversation_ttl_seconds: int = bounded(1800, gt=0)
 
     rasa_host: str = "127.0.0.1"
@@ -65,6 +70,15 @@ class Settings:
     # A message is judged this long after it came, so that if its conversation turns to risk
     # meanwhile (or is cleared), nothing of it is kept.
     review_delay_seconds: float = bounded(60.0, ge=0)
+
+    # Service owners' insight (issue 18): counts only, per day and site, shown with small numbers
+    # suppressed at /insights to whoever holds this token (generated per run when not given).
+    insight_counting: bool = True
+    insights_token: str = field(default_factory=token)
+    # Prometheus /metrics for the platform's monitoring, on its own port (loopback unless a
+    # deployment says otherwise); no per-site counts there.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9100
 
     def __post_init__(self) -> None:
         for spec in fields(self):
