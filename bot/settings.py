@@ -33,6 +33,10 @@ class Settings:
     # then gives only the database and the password.
     redis_sentinels: str = ""
     redis_master_name: str = "backup"
+    # How many replicas must confirm a conversation's save (Redis WAIT) before Rasa answers, so
+    # that a failover never loses a turn the person saw answered. 0 (one Redis, development) skips
+    # the wait; with Sentinel, 1 (and at least two replicas, so one may be down or promoted).
+    redis_replicas_to_ack: int = bounded(0, ge=0)
     conversation_ttl_seconds: int = bounded(1800, gt=0)
 
     rasa_host: str = "127.0.0.1"
@@ -144,6 +148,9 @@ class Settings:
             "REDIS_PORT": str(redis.port or 6379),
             "REDIS_DB": redis.path.lstrip("/") or "0",
             "REDIS_PASSWORD": redis.password or "",
+            "REDIS_SENTINELS": self.redis_sentinels,
+            "REDIS_MASTER_NAME": self.redis_master_name,
+            "REDIS_REPLICAS_TO_ACK": str(self.redis_replicas_to_ack),
             "CONVERSATION_TTL_SECONDS": str(self.conversation_ttl_seconds),
         }
 

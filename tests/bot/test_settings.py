@@ -24,3 +24,12 @@ def test_tokens_are_random_unless_given(monkeypatch):
     assert len(first.rasa_token) >= 32
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "from-env")
     assert Settings.from_environment().action_server_token == "from-env"
+
+
+def test_endpoint_environment_names_the_sentinels_for_rasas_stores():
+    env = Settings.from_environment(
+        redis_sentinels="10.0.0.1:26379,10.0.0.2:26379", redis_master_name="wellbeing", redis_replicas_to_ack=1
+    ).endpoint_environment()
+    assert (env["REDIS_SENTINELS"], env["REDIS_MASTER_NAME"], env["REDIS_REPLICAS_TO_ACK"]) == (
+        "10.0.0.1:26379,10.0.0.2:26379", "wellbeing", "1"
+    )
