@@ -150,6 +150,14 @@ class BackupRestInput(RestInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            """Kubernetes' readiness probe (no token: Rasa's /status needs one): 200 only once the
+            agent has its model loaded, and nothing about the model said."""
+            agent: Agent | None = getattr(request.app.ctx, "agent", None)
+            loaded = agent is not None and agent.is_ready()
+            return response.json({"ready": loaded}, status=200 if loaded else 503)
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not authorised(request.headers.get("Authorization"), self.token):
