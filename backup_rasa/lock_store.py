@@ -7,7 +7,8 @@ ticket handed out, and `done`, the last ticket finished. A message waits until e
 its own is done, so a conversation's messages are still handled one at a time, in the order they
 came. A message given up while it waits (Sanic cancels it when its client goes) leaves its ticket
 in `abandoned`, skipped when its turn comes; a ticket not finished within the lock lifetime is
-taken as dead, as Rasa's tickets expire. endpoints.yml names this class as the lock store.
+taken as dead, as Rasa's tickets expire. endpoints.yml names this class as the lock store; like the
+tracker store it connects through bot.redis_connection, so through Sentinel when one is named.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.redis_connection import RedisAddress
 
 # How often a message that has to wait looks again (Rasa's default is once a second).
 POLL_SECONDS = 0.02
@@ -53,7 +56,9 @@ class RedisLockStore(RasaRedisLockStore):
         # Rasa hands a lock store named by its module path the whole endpoint configuration.
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        sentinels, master = kwargs.pop("sentinels", ""), kwargs.pop("sentinel_master", "")
         super().__init__(**kwargs)
+        self.red = RedisAddress.of_client(self.red, sentinels, master).client()
         self.give_back = self.red.register_script(GIVE_BACK)
 
     def keys(self, conversation_id: str) -> list[str]:

@@ -6,6 +6,11 @@ conversation is almost always exactly the start of the one being saved (the proc
 under the conversation's lock and added this turn), which comparing the JSON shows far more
 cheaply; anything else still goes through Rasa's merge. The events saved are kept, by message, for
 the REST channel, which looks in them for a handoff instead of reading the conversation back.
+
+It connects through bot.redis_connection: to one Redis, or to the master Redis Sentinel names
+(`sentinels`, `sentinel_master` in endpoints.yml), which Rasa's own store cannot. With
+`replicas_to_ack` a save returns only once that many replicas have it (Redis WAIT), and fails
+otherwise, so no answer the person saw rests on a write a failover could lose.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import Any
 
 from rasa.core.tracker_store import RedisTrackerStore as RasaRedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.redis_connection import RedisAddress, wait_for_replicas
 
 # Saved conversations kept for the channel, at most (it takes each at once; more means none took them).
 SAVED_LIMIT = 256
@@ -29,10 +36,14 @@ def starts(stored: str | bytes, dialogue: dict[str, Any]) -> bool:
 
 
 class RedisTrackerStore(RasaRedisTrackerStore):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sentinels: str = "", sentinel_master: str = "", replicas_to_ack: int | str = 0,
+                 **kwargs: Any) -> None:
         # Rasa builds a store named by its module path with the arguments it gives its own "redis"
-        # type (host from the url, domain, event broker, the endpoint's other keys), so all pass on.
+        # type (host from the url, domain, event broker, the endpoint's other keys), so all pass on;
+        # its client is then replaced by one that can go through Sentinel, before anything is sent.
         super().__init__(*args, **kwargs)
+        self.red = RedisAddress.of_client(self.red, sentinels, sentinel_master).client(decode_responses=True)
+        self.replicas_to_ack = int(replicas_to_ack)
         self.saved_events: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
@@ -41,10 +52,13 @@ class RedisTrackerStore(RasaRedisTrackerStore):
         stored = self.red.get(key)
         if stored is not None and not starts(stored, dialogue):
             await super().save(tracker, timeout)
-            return
-        await self.stream_events(tracker)
-        self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp or None)
-        self.remember(tracker, dialogue["events"])
+        else:
+            await self.stream_events(tracker)
+            self.red.set(key, json.dumps(dialogue), ex=timeout or self.record_exp or None)
+            self.remember(tracker, dialogue["events"])
+        # WAIT counts this connection's writes: the SET's, as these blocking calls run one after
+        # another in Rasa's one thread and the pool hands back the connection last returned.
+        wait_for_replicas(self.red, self.replicas_to_ack)
 
     def remember(self, tracker: DialogueStateTracker, events: list[dict[str, Any]]) -> None:
         """Reading them back from Redis would cost the channel a round trip and a JSON parse as long

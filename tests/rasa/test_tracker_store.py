@@ -9,6 +9,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from backup_rasa.tracker_store import SAVED_LIMIT, RedisTrackerStore, starts
+from bot.redis_connection import REPLICA_ACK_TIMEOUT_MS, TIMEOUT_SECONDS, NotReplicated
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.from_dict({"slots": {"tips_given": {"type": "float", "mappings": [{"type": "custom"}]}}})
@@ -27,6 +28,18 @@ class FakeRedis:
 
     def set(self, key, value, ex=None):
         self.values[key], self.expiries[key] = value, ex
+
+
+class ReplicatedRedis(FakeRedis):
+    """Answers WAIT with how many replicas confirmed, as a master with `replicas` would."""
+
+    def __init__(self, replicas: int):
+        super().__init__()
+        self.replicas, self.waits = replicas, []
+
+    def wait(self, wanted, timeout_ms):
+        self.waits.append((wanted, timeout_ms, dict(self.values)))
+        return min(wanted, self.replicas)
 
 
 @pytest.fixture
@@ -61,6 +74,7 @@ def a_turn(text: str) -> list[Event]:
 def test_rasa_builds_it_from_endpoints_yml_with_the_settings_of_its_own_redis_store(monkeypatch):
     for name, value in {"REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_DB": "2",
                         "REDIS_PASSWORD": "not-a-secret", "CONVERSATION_TTL_SECONDS": "900",
+                        "REDIS_SENTINELS": "", "REDIS_MASTER_NAME": "backup", "REDIS_REPLICAS_TO_ACK": "0",
                         "ACTION_SERVER_URL": "http://127.0.0.1:1/webhook", "ACTION_SERVER_TOKEN": "t"}.items():
         monkeypatch.setenv(name, value)
     endpoint = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
@@ -72,12 +86,14 @@ def test_rasa_builds_it_from_endpoints_yml_with_the_settings_of_its_own_redis_st
 
     def settings(store):
         connection = store.red.connection_pool.connection_kwargs
-        return ({key: connection[key] for key in ("host", "port", "db", "password")},
+        return ({key: str(connection[key]) for key in ("host", "port", "db", "password")},
                 store.record_exp, store.key_prefix, store.domain)
 
     assert settings(ours) == settings(rasa_own)
     assert settings(ours)[:3] == ({"host": "redis.internal", "port": "6380", "db": "2", "password": "not-a-secret"},
                                   "900", "backup:tracker:")
+    assert ours.red.connection_pool.connection_kwargs["socket_timeout"] == TIMEOUT_SECONDS
+    assert ours.replicas_to_ack == 0
 
 
 async def test_a_conversation_read_back_and_extended_is_saved_without_a_merge(merges):
@@ -127,3 +143,29 @@ async def test_a_stored_conversation_that_is_not_the_start_of_the_new_one_is_mer
 ])
 def test_starts(stored, name, events, expected):
     assert starts(json.dumps(stored), {"name": name, "events": events}) is expected
+
+
+async def test_with_replicas_to_ack_a_save_returns_once_a_replica_confirmed_what_it_wrote():
+    store = RedisTrackerStore(DOMAIN, record_exp=30, replicas_to_ack="1")  # endpoints.yml gives a string
+    store.red = ReplicatedRedis(replicas=1)
+    tracker = conversation(*a_turn("hi"))
+    await store.save(tracker)
+    key = store.key_prefix + "someone"
+    assert store.red.waits == [(1, REPLICA_ACK_TIMEOUT_MS, {key: json.dumps(tracker.as_dialogue().as_dict())})]
+
+
+async def test_a_save_no_replica_confirmed_fails_so_nobody_is_told_it_was_kept(merges):
+    store = RedisTrackerStore(DOMAIN, record_exp=30, replicas_to_ack=1)
+    store.red = ReplicatedRedis(replicas=0)
+    with pytest.raises(NotReplicated):
+        await store.save(conversation(*a_turn("hi")))
+    with pytest.raises(NotReplicated):  # Rasa's merge is waited for too
+        await store.save(conversation(*a_turn("another session")))
+    assert merges == ["someone"] and len(store.red.waits) == 2
+
+
+async def test_without_replicas_to_ack_nothing_waits():
+    store = RedisTrackerStore(DOMAIN, record_exp=30)
+    store.red = ReplicatedRedis(replicas=0)
+    await store.save(conversation(*a_turn("hi")))
+    assert store.red.waits == []
