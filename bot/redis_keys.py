@@ -22,4 +22,5 @@ TRACKER = f"{NAMESPACE}:tracker:"  # Rasa's RedisTrackerStore adds ":tracker:" t
 RISK_STATE = f"{NAMESPACE}:risk:"
 RATE_LIMITS = f"{NAMESPACE}:gw"
 REVIEW = f"{NAMESPACE}:review:"
+INSIGHT = f"{NAMESPACE}:insight:"  # one hash per UTC day and site: measure -> count (bot.insight)
 EVERYTHING = f"{NAMESPACE}:*"
