@@ -9,17 +9,23 @@ came. A message given up while it waits (Sanic cancels it when its client goes) 
 in `abandoned`, skipped when its turn comes; a ticket not finished within the lock lifetime is
 taken as dead, as Rasa's tickets expire. endpoints.yml names this class as the lock store; like the
 tracker store it connects through bot.redis_connection, so through Sentinel when one is named.
+
+A ticket that cannot be given back because Redis is failing over (the master gone, the replica
+holding the ticket not yet promoted) is given back again in the background until Redis takes it;
+otherwise the conversation's next messages would each wait for it for the lock's whole lifetime.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import redis
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
@@ -27,8 +33,12 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.redis_connection import RedisAddress
 
+logger = logging.getLogger(__name__)
+
 # How often a message that has to wait looks again (Rasa's default is once a second).
 POLL_SECONDS = 0.02
+# How often a ticket Redis did not take back is offered again.
+GIVE_BACK_RETRY_SECONDS = 0.25
 
 # KEYS: issued, done, abandoned; ARGV: the ticket, the keys' lifetime in ms, 1 if the ticket held
 # the lock. The keys go when nobody is waiting, and otherwise expire together.
@@ -60,6 +70,7 @@ class RedisLockStore(RasaRedisLockStore):
         super().__init__(**kwargs)
         self.red = RedisAddress.of_client(self.red, sentinels, master).client()
         self.give_back = self.red.register_script(GIVE_BACK)
+        self.retrying: set[asyncio.Task] = set()
 
     def keys(self, conversation_id: str) -> list[str]:
         # One hash tag, so that a Redis cluster keeps them on the same node for the script.
@@ -92,4 +103,24 @@ class RedisLockStore(RasaRedisLockStore):
             held = True
             yield TicketLock(conversation_id, deque([Ticket(ticket, time.time() + lock_lifetime)]))
         finally:
-            self.give_back(keys=self.keys(conversation_id), args=[ticket, lifetime_ms, int(held)])
+            self.finish(conversation_id, [ticket, lifetime_ms, int(held)])
+
+    def finish(self, conversation_id: str, give_back: list[int]) -> None:
+        try:
+            self.give_back(keys=self.keys(conversation_id), args=give_back)
+        except redis.RedisError as error:
+            logger.warning("A conversation's lock was not given back (%s): trying again", type(error).__name__)
+            task = asyncio.ensure_future(self.give_back_later(conversation_id, give_back, give_back[1] / 1000))
+            self.retrying.add(task)
+            task.add_done_callback(self.retrying.discard)
+
+    async def give_back_later(self, conversation_id: str, give_back: list[int], seconds: float) -> None:
+        """Until Redis takes it, for as long as the ticket's counters could live."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(GIVE_BACK_RETRY_SECONDS)
+            try:
+                self.give_back(keys=self.keys(conversation_id), args=give_back)
+                return
+            except redis.RedisError:
+                continue

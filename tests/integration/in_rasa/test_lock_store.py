@@ -85,3 +85,23 @@ async def test_a_ticket_never_given_back_is_taken_as_dead_after_the_lifetime(sto
     await hold(store, talk, "next", log, lifetime=0.3)
     assert log == ["next in", "next out"] and 0.3 <= asyncio.get_running_loop().time() - started < 1
     assert redis_client.keys(f"*{talk}*") == []
+
+
+async def test_a_ticket_redis_lost_mid_message_is_given_back_once_redis_answers_again(private_redis):
+    """A failover: the master dies while a message holds the lock, and the promoted replica has the
+    ticket as issued, never given back. The next message must not wait the lock's lifetime for it."""
+    store = RedisLockStore(endpoint_config=EndpointConfig(
+        url="127.0.0.1", type="backup_rasa.lock_store.RedisLockStore", port=private_redis.port, db=0,
+        key_prefix="failover"))
+    talk = conversation()
+    issued, done, _ = store.keys(talk)
+    async with store.lock(talk, lock_lifetime=60):
+        ticket = int(store.red.get(issued))
+        private_redis.stop()
+    private_redis.start()
+    store.red.set(issued, ticket)  # the replica's copy, before the ticket is offered back again
+    store.red.set(done, ticket - 1)
+    log: list = []
+    await asyncio.wait_for(hold(store, talk, "next", log), timeout=5)
+    assert log == ["next in", "next out"]
+    assert store.red.keys(f"*{talk}*") == []
