@@ -55,7 +55,13 @@ class Settings:
     sites_file: str = "sites.yml"
     # Signs the session ids the gateway hands out, so only ids it made are accepted.
     session_secret: str = field(default_factory=token)
-    rasa_timeout_seconds: float = bounded(5.0, gt=0)
+    # How long the gateway waits for Rasa's answer to a message, replicas tried included, before it
+    # sends the kind message with the number instead: a person gets a reply within 2 s.
+    rasa_timeout_seconds: float = bounded(1.5, gt=0)
+    # A replica that does not take the connection in this long (a host gone silent) passes the
+    # message to the next; one that gave no answer gets no messages for rasa_replica_rest_seconds.
+    rasa_connect_timeout_seconds: float = bounded(0.25, gt=0)
+    rasa_replica_rest_seconds: float = bounded(10.0, ge=0)
     # Several Rasa replicas sharing the Redis stores, comma-separated; the gateway takes them in
     # turn, message by message. Empty: just rasa_host:rasa_port.
     rasa_replicas: str = ""

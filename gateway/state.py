@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -12,6 +11,7 @@ from bot.risk import RiskScreen
 from bot.settings import Settings
 from bot.sites import Registry
 from gateway.limits import RateLimiter
+from gateway.replicas import Replicas
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
 
@@ -26,11 +26,8 @@ class GatewayState:
     replies: Replies
     limiter: RateLimiter
     risk_states: RiskStates
-    replicas: itertools.cycle = field(init=False)
+    replicas: Replicas = field(init=False)
 
     def __post_init__(self) -> None:
-        self.replicas = itertools.cycle(self.settings.rasa_urls)
-
-    def next_rasa(self) -> str:
-        """The Rasa replica for this message: each in turn (they share the Redis stores)."""
-        return next(self.replicas)
+        # They share the Redis stores, so any replica can take any conversation's next message.
+        self.replicas = Replicas(self.settings.rasa_urls, self.settings.rasa_replica_rest_seconds)

@@ -56,25 +56,42 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 403, 404, 413, 422, 429, 500)}
 
 
+# Failures before a message reached Rasa: another replica may take it.
+NOT_DELIVERED = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
 async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdict, site: str) -> list[dict[str, Any]]:
     """Rasa's answer as the widget's messages; empty when it is down, slow, failing or makes no
-    sense. The verdict goes with the message, so Rasa acts on the conversation's risk without
-    screening it again; the site id too, so Rasa's actions add that site's local contacts. A replica
-    that refuses the connection passes the message to the next (a timeout does not: the person has
-    waited long enough)."""
-    for _ in state.settings.rasa_urls:
+    sense, within RASA_TIMEOUT_SECONDS in all. The verdict goes with the message, so Rasa acts on the
+    conversation's risk without screening it again; the site id too, so Rasa's actions add that
+    site's local contacts. A replica that does not take the connection (refused, unreachable, or
+    silent past the connect timeout) passes the message to the next while time is left. One that took
+    it and then gave no answer does not: it may have handled the message, and another replica would
+    handle it again. Either way that replica rests a while (gateway.replicas)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + state.settings.rasa_timeout_seconds
+    for url in state.replicas.in_order():
+        left = deadline - loop.time()
+        if left <= 0:
+            break
         try:
             async with state.rasa.post(
-                f"{state.next_rasa()}/webhooks/rest/webhook",
+                f"{url}/webhooks/rest/webhook",
                 json={"sender": session, "message": text, "metadata": {"risk": verdict.as_dict(), "site": site}},
-                timeout=aiohttp.ClientTimeout(total=state.settings.rasa_timeout_seconds), raise_for_status=True,
+                timeout=aiohttp.ClientTimeout(total=left, sock_connect=state.settings.rasa_connect_timeout_seconds),
+                raise_for_status=True,
             ) as response:
-                return from_rasa(await response.json(), state.sites.get(site))
-        except aiohttp.ClientConnectionError as error:
-            logger.warning("Rasa did not answer (a replica refused the connection): %s", type(error).__name__)
+                replies = await response.json()
+        except NOT_DELIVERED as error:
+            state.replicas.failed(url)
+            logger.warning("Rasa did not answer (a replica was not reached): %s", type(error).__name__)
+            continue
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            state.replicas.failed(url)
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             return []
+        state.replicas.answered(url)
+        return from_rasa(replies, state.sites.get(site))
     return []
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -316,6 +318,59 @@ async def test_a_replica_that_is_down_passes_its_messages_to_the_next(gateway, s
             assert body["messages"] != UNAVAILABLE_REPLY
             session = body["session"]
     assert len(first.messages) == 4
+
+
+@pytest.fixture
+def silent_host() -> Iterator[str]:
+    """A Rasa address that neither takes a connection nor refuses one, like a host whose link went
+    down: a listening socket whose accept queue is full, so the kernel drops every further SYN."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    queued = socket.create_connection(server.getsockname(), timeout=2)  # the queue's only place
+    yield "http://{}:{}".format(*server.getsockname())
+    queued.close()
+    server.close()
+
+
+async def test_a_silent_replica_passes_the_message_to_the_next_and_then_rests(gateway, stub_rasa, silent_host,
+                                                                              caplog):
+    other = await stub_rasa()
+    async with gateway(rasa_replicas=f"{silent_host},{other.url}", rasa_connect_timeout_seconds=0.2) as client:
+        session = None
+        for _ in range(4):
+            body = (await say(client, HELLO, session)).json()
+            assert body["messages"] != UNAVAILABLE_REPLY
+            session = body["session"]
+    assert len(other.messages) == 4
+    # Only the first message waited for the silent host; the rest went straight to the other.
+    assert caplog.text.count("a replica was not reached") == 1
+
+
+async def test_the_reply_keeps_to_the_deadline_across_replicas(gateway, stub_rasa, silent_host):
+    slow = await stub_rasa(mode="slow")
+    async with gateway(rasa_replicas=f"{silent_host},{slow.url}", rasa_connect_timeout_seconds=0.3,
+                       rasa_timeout_seconds=0.8) as client:
+        started = time.monotonic()
+        body = (await say(client, HELLO)).json()
+        elapsed = time.monotonic() - started
+    assert body["messages"] == UNAVAILABLE_REPLY
+    assert len(slow.messages) == 1  # reached the second replica, which then used up the time left
+    assert elapsed < 0.8 + 0.3
+
+
+@pytest.mark.parametrize("failure", ["slow", "error", "garbage"])
+async def test_a_replica_that_took_a_message_and_gave_no_answer_is_not_asked_again_and_rests(
+        gateway, stub_rasa, failure):
+    failing, other = await stub_rasa(mode=failure), await stub_rasa()
+    async with gateway(rasa_replicas=f"{failing.url},{other.url}", rasa_timeout_seconds=0.5) as client:
+        first = (await say(client, HELLO)).json()
+        # It may have handled the message: another replica must not handle it again.
+        assert first["messages"] == UNAVAILABLE_REPLY
+        assert (len(failing.messages), len(other.messages)) == (1, 0)
+        for _ in range(3):
+            assert (await say(client, HELLO, first["session"])).json()["messages"] != UNAVAILABLE_REPLY
+    assert (len(failing.messages), len(other.messages)) == (1, 3)
 
 
 async def test_readiness_needs_a_rasa_replica_and_redis(gateway, stub_rasa):
