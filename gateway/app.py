@@ -20,13 +20,14 @@ from starlette.exceptions import HTTPException
 
 from bot import crisis_line
 from bot.content import GENERIC_ERROR
+from bot.insight.counter import Counter
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
 from bot.sites import load_registry
 from gateway.limits import RateLimiter
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
-from gateway.routers import chat, health, pages, sites
+from gateway.routers import beacon, chat, health, insights, pages, sites
 from gateway.security import SecurityHeaders
 from gateway.state import GatewayState
 from gateway.static_files import STATIC
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
                     redis, settings.messages_per_minute_per_session, settings.messages_per_minute_per_client
                 ),
                 risk_states=RiskStates(redis, settings.conversation_ttl_seconds),
+                insight=Counter(redis, settings.insight_counting),
             )
             yield
         await redis.close()
@@ -81,7 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
-    for router in (chat.router, sites.router, health.router, pages.router):
+    for router in (chat.router, beacon.router, sites.router, health.router, pages.router, insights.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

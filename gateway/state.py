@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from redis.asyncio import Redis
 
+from bot.insight.counter import Counter
 from bot.risk import RiskScreen
 from bot.settings import Settings
 from bot.sites import Registry
@@ -26,6 +27,7 @@ class GatewayState:
     replies: Replies
     limiter: RateLimiter
     risk_states: RiskStates
+    insight: Counter
     replicas: Replicas = field(init=False)
 
     def __post_init__(self) -> None:

@@ -7,15 +7,17 @@ import logging
 from typing import Any
 
 import aiohttp
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content import TOO_FAST, TOO_LONG
+from bot.insight.measures import CLEARED, CRISIS_HANDOFFS
 from bot.redis_keys import TRACKER
 from bot.risk import Assessment, Level
 from bot.risk.conversation import Verdict, judge
 from bot.sites import SITE_ID
+from gateway.counting import answered, arrived, replied
 from gateway.deps import State
 from gateway.replies import from_rasa
 from gateway.sessions import is_valid, new_session
@@ -95,15 +97,18 @@ async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdic
     return []
 
 
-async def judged(state: GatewayState, session: str, assessment: Assessment) -> Verdict:
-    """The message read in its conversation: a hedge after distress, a yes to the suicide question."""
-    return judge(assessment, await state.risk_states.get(session))
+async def judged(state: GatewayState, session: str, assessment: Assessment, site: str) -> Verdict:
+    """The message read in its conversation: a hedge after distress, a yes to the suicide question
+    (a yes or a no to it counted for the site's insight)."""
+    before = await state.risk_states.get(session)
+    state.insight.count(site, *answered(before, assessment))
+    return judge(assessment, before)
 
 
 async def after_handoff(state: GatewayState, session: str, client: str, text: str, assessment: Assessment,
                         site: str) -> None:
     """After the handoff has gone: the conversation's state, and Rasa told, if the limit allows."""
-    verdict = await judged(state, session, assessment)
+    verdict = await judged(state, session, assessment, site)
     await state.risk_states.put(session, verdict.state)
     await tell_rasa_within_limit(state, session, client, text, verdict, site)
 
@@ -137,29 +142,37 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     secret = state.settings.session_secret
     session = body.session if body.session and is_valid(body.session, secret) else new_session(secret)
     client = request.client.host if request.client else "unknown"
+    arrival = arrived(session != body.session)
     assessment = state.screen.assess(body.message)
     if assessment.level is Level.CRISIS:
         # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
         # down. Rasa hears of it after the reply has gone, if the limit allows.
         background.add_task(after_handoff, state, session, client, body.message, assessment, body.site)
+        state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
         return answer(session, state.replies.handoff())
-    verdict = await judged(state, session, assessment)
+    verdict = await judged(state, session, assessment, body.site)
     if verdict.hand_off:
+        state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
         await state.risk_states.put(session, verdict.state)
         background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict, body.site)
         return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
         await state.risk_states.put(session, verdict.unasked().state)
+        state.insight.count(body.site, *arrival)
         raise HTTPException(429, TOO_FAST)
     messages = await ask_rasa(state, session, body.message, verdict, body.site)
     # Stored once the reply is known: a question that never reached the person is not counted.
     await state.risk_states.put(session, (verdict if messages else verdict.unasked()).state)
+    state.insight.count(body.site, *arrival, *replied(verdict, messages))
     return answer(session, messages or state.replies.unavailable())
 
 
 @router.delete("/{session}", status_code=204, response_class=Response, responses=ERRORS)
-async def clear(session: str, state: State) -> Response:
-    """Deletes the conversation at once. Unknown or malformed ids get the same answer."""
+async def clear(session: str, state: State, site: str | None = Query(None, pattern=SITE_ID)) -> Response:
+    """Deletes the conversation at once. Unknown or malformed ids get the same answer. The widget
+    names its site when the person asked to clear, for the count (a quick exit counts as one)."""
     if is_valid(session, state.settings.session_secret):
         await state.redis.delete(TRACKER + session, state.risk_states.key(session))
+        if site is not None and state.sites.get(site) is not None:
+            state.insight.count(site, CLEARED)
     return Response(status_code=204)

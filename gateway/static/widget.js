@@ -494,15 +494,27 @@
     if (hadFocus) { launcher.focus(); }
   }
 
-  function forgetOnServer(session) {
-    fetch(BASE + "/api/chat/" + encodeURIComponent(session),
+  // Service owners' insight: a counter-only beacon (the site and what happened; no session, no
+  // text). sendBeacon queues it and returns at once, so a call or an exit never waits for it.
+  function beacon(event) {
+    try {
+      if (navigator.sendBeacon) {
+        navigator.sendBeacon(BASE + "/api/insight/" + event + "?site=" + encodeURIComponent(SITE));
+      }
+    } catch (e) { /* a lost count, never a lost call */ }
+  }
+
+  // The site is named only when the person asked to clear, so the clear is counted (a quick
+  // exit deletes the conversation too, and is counted as a quick exit).
+  function forgetOnServer(session, cleared) {
+    fetch(BASE + "/api/chat/" + encodeURIComponent(session) + (cleared ? "?site=" + encodeURIComponent(SITE) : ""),
       { method: "DELETE", credentials: "omit", keepalive: true }).catch(function () {});
   }
 
-  function forget() {
+  function forget(cleared) {
     epoch += 1;
     sending = false;
-    if (state.session) { forgetOnServer(state.session); }
+    if (state.session) { forgetOnServer(state.session, cleared); }
     try { sessionStorage.removeItem(STORE); } catch (e) { /* nothing kept */ }
     state = fresh({ greeting: state.greeting, open: state.open });
     log.textContent = "";
@@ -513,7 +525,8 @@
   }
 
   function quickExit() {
-    forget();
+    beacon("quick_exit");
+    forget(false);
     window.location.replace(BASE + "/neutral");
   }
 
@@ -531,12 +544,17 @@
   }
 
   launcher.addEventListener("click", function () { open(true); });
+  // Any call link in the widget (the crisis line, 999, a local contact): counted, never held up.
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='tel:']");
+    if (link) { beacon("call_tap"); }
+  });
   closeButton.addEventListener("click", close);
   exitButton.addEventListener("click", quickExit);
   clearButton.addEventListener("click", askToClear);
   confirmNo.addEventListener("click", function () { stopAsking(true); });
   confirmYes.addEventListener("click", function () {
-    forget();
+    forget(true);
     stopAsking(false);
     open(false);
     announce("Conversation cleared.");
