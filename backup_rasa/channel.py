@@ -1,9 +1,11 @@
 """Rasa's REST channel as Backup needs it (credentials.yml points Rasa here).
 
 Differences from Rasa's own: a failure is logged without the message text; replies after a
-handoff keep the call option (the handoff's payload from the domain, marked pinned); and, when a
+handoff keep the call option (the handoff's payload from the domain, marked pinned); when a
 deployment turns the review queue on, a message the NLU did not understand is offered to it
-(bot.review: redacted, unlinked, never from a conversation that touched on risk).
+(bot.review: redacted, unlinked, never from a conversation that touched on risk); and what only
+Rasa knows is counted for service owners' insight (bot.insight: the topic, a fallback reply, a
+review item kept; by the site in the message's metadata, never the text or the session).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,14 +31,19 @@ from sanic.response import HTTPResponse
 from backup_rasa import speedups
 from backup_rasa.tracker_store import RedisTrackerStore
 from bot import risk
+from bot.insight.counter import Counter
+from bot.insight.measures import REPLY_FALLBACK, REVIEW_KEPT, topic
+from bot.redis_connection import RedisAddress
 from bot.review.queue import Item, ReviewQueue, touches_risk, worth_review
 from bot.risk.rules import RISK_INTENTS
 from bot.settings import get_settings
+from bot.sites import SITE_ID
 
 logger = logging.getLogger(__name__)
 
 HANDOFF = "utter_handoff"
 FALLBACK = "utter_default"
+FALLBACK_ACTIONS = {FALLBACK, "action_default_fallback"}  # the NLU's fallback rule; the policies' own
 
 
 def response_messages(agent: Agent, name: str, recipient: str) -> list[dict[str, Any]]:
@@ -100,6 +108,24 @@ def authorised(header: str | None, token: str) -> bool:
     return hmac.compare_digest((header or "").encode(), f"Bearer {token}".encode())
 
 
+def insight_site(metadata: Any) -> str | None:
+    """The site the gateway named in the message's metadata, if it is a site id at all."""
+    site = metadata.get("site") if isinstance(metadata, dict) else None
+    return site if isinstance(site, str) and re.match(SITE_ID, site) else None
+
+
+def turn_measures(events: list[dict[str, Any]], failed: bool) -> tuple[str, ...]:
+    """The topic of the message just handled (its intent, if in the catalogue) and whether the
+    reply to it was the fallback."""
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return (REPLY_FALLBACK,) if failed else ()
+    intent = ((events[users[-1]].get("parse_data") or {}).get("intent") or {}).get("name")
+    fallback = failed or any(event.get("event") == "action" and event.get("name") in FALLBACK_ACTIONS
+                             for event in events[users[-1] + 1:])
+    return tuple(measure for measure in (topic(intent), REPLY_FALLBACK if fallback else None) if measure)
+
+
 def carries_call(messages: list[dict[str, Any]]) -> bool:
     return any(message.get("custom", {}).get("type") == "handoff" for message in messages)
 
@@ -114,6 +140,7 @@ class BackupRestInput(RestInput):
         self.review_delay = settings.review_delay_seconds
         self.pending: set[asyncio.Task] = set()
         self.review: ReviewQueue | None = None
+        self.insight = Counter(RedisAddress.from_settings(settings).async_client(), settings.insight_counting)
         if settings.review_queue_enabled:
             self.review = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
             # The queue screens each item again: the screen loads (or first fits its model in this
@@ -122,20 +149,20 @@ class BackupRestInput(RestInput):
             logger.info("Review queue on: redacted messages the NLU did not understand are kept %d days.",
                         settings.review_queue_days)
 
-    def offer_for_review(self, agent: Agent, sender_id: str, message_id: str) -> None:
+    def offer_for_review(self, agent: Agent, sender_id: str, message_id: str, site: str | None) -> None:
         """Decides later, so a crisis that follows within the delay (or that the gateway passes on
         after its reply) still keeps the whole conversation out; a cleared one is gone by then."""
-        task = asyncio.create_task(self._review_later(agent, sender_id, message_id))
+        task = asyncio.create_task(self._review_later(agent, sender_id, message_id, site))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def _review_later(self, agent: Agent, sender_id: str, message_id: str) -> None:
+    async def _review_later(self, agent: Agent, sender_id: str, message_id: str, site: str | None) -> None:
         try:
             await asyncio.sleep(self.review_delay)
             tracker = await agent.tracker_store.retrieve(sender_id)
             item = review_item(tracker, message_id, self.review_below)
-            if item is not None and self.review is not None:
-                await asyncio.to_thread(self.review.add, item)
+            if item is not None and self.review is not None and await asyncio.to_thread(self.review.add, item) and site:
+                self.insight.count(site, REVIEW_KEPT)
         except Exception as error:  # the queue is for trainers: never at a person's cost
             logger.warning("Could not keep a message for review: %s", type(error).__name__)
 
@@ -169,16 +196,21 @@ class BackupRestInput(RestInput):
                 self._extract_message(request), collector, sender_id,
                 input_channel=self.name(), metadata=self.get_metadata(request),
             )
+            failed = False
             try:
                 await on_new_message(message)
             except Exception as error:  # the person must still get an answer
                 logger.error("Handling a message failed: %s", type(error).__name__)
                 collector.messages = response_messages(agent, FALLBACK, sender_id)
+                failed = True
             events = await session_events(agent, sender_id, message.message_id)
+            site = insight_site(message.metadata)
+            if site:
+                self.insight.count(site, *turn_measures(events, failed))
             if not carries_call(collector.messages) and handed_off(events):
                 collector.messages.append(pinned_call(agent, sender_id))
             if self.review is not None:
-                self.offer_for_review(agent, sender_id, message.message_id)
+                self.offer_for_review(agent, sender_id, message.message_id, site)
             return response.json(collector.messages)
 
         return webhook
