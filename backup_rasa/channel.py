@@ -142,7 +142,7 @@ class BackupRestInput(RestInput):
         self.review: ReviewQueue | None = None
         self.insight = Counter(RedisAddress.from_settings(settings).async_client(), settings.insight_counting)
         if settings.review_queue_enabled:
-            self.review = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
+            self.review = ReviewQueue.from_settings(settings)
             # The queue screens each item again: the screen loads (or first fits its model in this
             # environment, ~1 minute) now, before Rasa answers anyone, not on the first item.
             risk.get_screen()

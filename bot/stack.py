@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import redis
 import yaml
 
+from bot.redis_connection import RedisAddress, available
 from bot.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +44,8 @@ def free_port() -> int:
 
 
 def redis_available(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
+    """Whether a plain Redis (no Sentinel) answers at this URL."""
+    return available(RedisAddress.from_settings(Settings(redis_url=url)))
 
 
 def in_memory_endpoints(source: Path, target: Path) -> Path:
@@ -177,10 +175,10 @@ class Stack:
 def describe(stack: Stack) -> str:
     s = stack.settings
     store = (
-        f"Redis at {s.redis_url}, conversations expire after "
+        f"{RedisAddress.from_settings(s)}, conversations expire after "
         f"{s.conversation_ttl_seconds // 60} idle minutes"
         if stack.use_redis
-        else "in memory (Redis not reachable at " + s.redis_url + ")"
+        else f"in memory (not reachable: {RedisAddress.from_settings(s)})"
     )
     return "\n".join([
         "",
@@ -224,9 +222,9 @@ def talk(stack: Stack, command: str) -> int:
 def main(argv: list[str]) -> int:
     stop_on_sigterm()
     settings = get_settings()
-    use_redis = redis_available(settings.redis_url)
+    use_redis = available(RedisAddress.from_settings(settings))
     if not use_redis:
-        print(f"Redis is not reachable at {settings.redis_url}: "
+        print(f"Not reachable: {RedisAddress.from_settings(settings)}; "
               "running on Rasa's in-memory stores (conversations are lost on restart).")
     stack = Stack(settings, use_redis=use_redis)
     if argv and argv[0] in TALK_COMMANDS:

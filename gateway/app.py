@@ -15,11 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from redis.asyncio import Redis
 from starlette.exceptions import HTTPException
 
 from bot import crisis_line
 from bot.content import GENERIC_ERROR
+from bot.redis_connection import RedisAddress
 from bot.insight.counter import Counter
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
@@ -44,7 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        redis = Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True)
+        # One Redis, or the master Sentinel names, found again after a failover (bot.redis_connection).
+        redis = RedisAddress.from_settings(settings).async_client(decode_responses=True)
         # aiohttp (Rasa's own HTTP client) costs the gateway half the CPU a message httpx did. A
         # new loopback connection for each message: Rasa's Sanic workers share one socket, and the
         # least busy one accepts it. Kept-alive connections stay with whichever worker took them

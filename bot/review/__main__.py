@@ -57,8 +57,7 @@ def main(argv: list[str]) -> int:
     export.add_argument("--out", type=Path, default=Path("reports") / f"review_draft_{date.today().isoformat()}.yml")
     args = parser.parse_args(argv)
 
-    settings = get_settings()
-    queue = ReviewQueue.from_url(settings.redis_url, settings.review_queue_days)
+    queue = ReviewQueue.from_settings(get_settings())
     waiting = queue.items()
     if args.command == "count":
         print(f"{messages(len(waiting))} waiting for review.")

@@ -15,10 +15,12 @@ from typing import Any
 import redis
 
 from bot import risk
+from bot.redis_connection import RedisAddress
 from bot.redis_keys import REVIEW
 from bot.review.redact import redact
 from bot.risk import Level
 from bot.risk.rules import RISK_INTENTS
+from bot.settings import Settings
 
 PREFIX = REVIEW
 NOT_A_GUESS = {*RISK_INTENTS, "nlu_fallback"}
@@ -58,8 +60,9 @@ class ReviewQueue:
         self.ttl = days * SECONDS_A_DAY
 
     @classmethod
-    def from_url(cls, url: str, days: int) -> ReviewQueue:
-        return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), days)
+    def from_settings(cls, settings: Settings) -> ReviewQueue:
+        """On the deployment's Redis (through Sentinel when it has one), keeping items the days it says."""
+        return cls(RedisAddress.from_settings(settings).client(), settings.review_queue_days)
 
     def add(self, item: Item) -> bool:
         """Keeps a redacted copy; False (nothing kept) for a risk message or an empty one."""

@@ -1,7 +1,7 @@
 """Fakes for driving the real gateway app in-process: a stub Rasa and a fake Redis.
 
 - `fake_redis`: one fakeredis server per test. gateway.app makes its client with
-  `Redis.from_url(...)` in the lifespan; that name is swapped for a factory that hands out
+  `RedisAddress.async_client(...)` in the lifespan; that method is swapped for one that hands out
   FakeAsyncRedis clients on the test's server (the test reads and writes the same keys).
 - `stub_rasa()`: an aiohttp server on 127.0.0.1 (a free port) that records every request and
   answers with canned Rasa REST replies, or slowly, or with a 500, or not at all (`stop()`).
@@ -27,6 +27,7 @@ import pytest
 import yaml
 from aiohttp import web
 
+from bot.redis_connection import RedisAddress
 from bot.settings import Settings
 
 SITE = "test-host"
@@ -152,18 +153,14 @@ def closed_port() -> int:
 @pytest.fixture
 def fake_redis(monkeypatch) -> fakeredis.FakeAsyncRedis:
     """The Redis every gateway in this test talks to, and a client on it for the test."""
-    import gateway.app
-
     server = fakeredis.FakeServer()
     made: list[dict] = []
 
-    class FakeRedisFactory:
-        @staticmethod
-        def from_url(url: str, **options: Any) -> fakeredis.FakeAsyncRedis:
-            made.append({"url": url, **options})
-            return fakeredis.FakeAsyncRedis(server=server, decode_responses=options.get("decode_responses", False))
+    def async_client(address: RedisAddress, **options: Any) -> fakeredis.FakeAsyncRedis:
+        made.append({"address": address, **options})
+        return fakeredis.FakeAsyncRedis(server=server, decode_responses=options.get("decode_responses", False))
 
-    monkeypatch.setattr(gateway.app, "Redis", FakeRedisFactory)
+    monkeypatch.setattr(RedisAddress, "async_client", async_client)
     client = fakeredis.FakeAsyncRedis(server=server, decode_responses=True)
     client.made = made  # what the gateway asked for, e.g. decode_responses
     return client
