@@ -16,15 +16,14 @@ would stall a message for seconds on a dead sentinel, so every client here is to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import redis
 import redis.asyncio
 import redis.asyncio.sentinel
 import redis.sentinel
 
-if TYPE_CHECKING:
-    from bot.settings import Settings
+from bot.settings import Settings
 
 # A dead or unreachable server is given up on after this long, on connecting and on each reply.
 TIMEOUT_SECONDS = 1.0
