@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException
 
 from bot import crisis_line
 from bot.content import GENERIC_ERROR
-from bot.redis_connection import RedisAddress
 from bot.insight.counter import Counter
+from bot.redis_connection import RedisAddress
 from bot.risk import get_screen
 from bot.settings import Settings, get_settings
 from bot.sites import load_registry
