@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ENV_FILE = Path(".env")
+# Where the gateway serves Prometheus metrics, on its own port (gateway/metrics_endpoint.py).
+METRICS_PATH = "/metrics"
 
 
 def token() -> str:
@@ -143,6 +145,10 @@ class Settings:
     @property
     def gateway_url(self) -> str:
         return f"http://{self.gateway_host}:{self.gateway_port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://{self.metrics_host}:{self.metrics_port}{METRICS_PATH}"
 
     def endpoint_environment(self) -> dict[str, str]:
         """The variables `endpoints.yml` expands, so Rasa and this package agree."""

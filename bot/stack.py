@@ -188,6 +188,7 @@ def describe(stack: Stack) -> str:
         f"  Chat API (OpenAPI):     {s.gateway_url}/openapi.json",
         f"  Rasa (loopback only):   {s.rasa_url}",
         f"  Action server:          {s.action_server_url}/health",
+        f"  Metrics (operators):    {s.metrics_url}",
         f"  Conversations:          {store}",
         f"  Logs:                   {stack.log_dir}",
         "",

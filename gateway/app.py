@@ -25,7 +25,10 @@ from bot.risk import get_screen
 from bot.settings import Settings, get_settings
 from bot.sites import load_registry
 from gateway.limits import RateLimiter
+from gateway.metrics import GatewayMetrics
+from gateway.metrics_endpoint import serving_metrics
 from gateway.replies import Replies
+from gateway.request_metrics import RequestMetrics
 from gateway.risk_states import RiskStates
 from gateway.routers import beacon, chat, health, insights, pages, sites
 from gateway.security import SecurityHeaders
@@ -41,6 +44,7 @@ def error_body(detail: str, kind_text: str) -> dict:
 
 def create_app(settings: Settings) -> FastAPI:
     registry = load_registry(Path(settings.sites_file))
+    metrics = GatewayMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -63,9 +67,11 @@ def create_app(settings: Settings) -> FastAPI:
                     redis, settings.messages_per_minute_per_session, settings.messages_per_minute_per_client
                 ),
                 risk_states=RiskStates(redis, settings.conversation_ttl_seconds),
+                metrics=metrics,
                 insight=Counter(redis, settings.insight_counting),
             )
-            yield
+            async with serving_metrics(app.state.gateway) as app.state.metrics_endpoint:
+                yield
         await redis.close()
 
     app = FastAPI(
@@ -84,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics, metrics=metrics)  # outermost: it times every answer, refusals too
     for router in (chat.router, beacon.router, sites.router, health.router, pages.router, insights.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -12,6 +12,7 @@ from bot.risk import RiskScreen
 from bot.settings import Settings
 from bot.sites import Registry
 from gateway.limits import RateLimiter
+from gateway.metrics import GatewayMetrics
 from gateway.replicas import Replicas
 from gateway.replies import Replies
 from gateway.risk_states import RiskStates
@@ -28,6 +29,7 @@ class GatewayState:
     limiter: RateLimiter
     risk_states: RiskStates
     insight: Counter
+    metrics: GatewayMetrics
     replicas: Replicas = field(init=False)
 
     def __post_init__(self) -> None:

@@ -85,10 +85,12 @@ async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdic
             ) as response:
                 replies = await response.json()
         except NOT_DELIVERED as error:
+            state.metrics.rasa_failed(error)
             state.replicas.failed(url)
             logger.warning("Rasa did not answer (a replica was not reached): %s", type(error).__name__)
             continue
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            state.metrics.rasa_failed(error)
             state.replicas.failed(url)
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             return []
@@ -143,27 +145,32 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
     session = body.session if body.session and is_valid(body.session, secret) else new_session(secret)
     client = request.client.host if request.client else "unknown"
     arrival = arrived(session != body.session)
-    assessment = state.screen.assess(body.message)
+    with state.metrics.risk_screen.time():
+        assessment = state.screen.assess(body.message)
     if assessment.level is Level.CRISIS:
         # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
         # down. Rasa hears of it after the reply has gone, if the limit allows.
         background.add_task(after_handoff, state, session, client, body.message, assessment, body.site)
         state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
+        state.metrics.replied("handoff")
         return answer(session, state.replies.handoff())
     verdict = await judged(state, session, assessment, body.site)
     if verdict.hand_off:
         state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
         await state.risk_states.put(session, verdict.state)
         background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict, body.site)
+        state.metrics.replied("handoff")
         return answer(session, state.replies.handoff())
     if not await state.limiter.allow(session, client):
         await state.risk_states.put(session, verdict.unasked().state)
         state.insight.count(body.site, *arrival)
+        state.metrics.rate_limited.inc()
         raise HTTPException(429, TOO_FAST)
     messages = await ask_rasa(state, session, body.message, verdict, body.site)
     # Stored once the reply is known: a question that never reached the person is not counted.
     await state.risk_states.put(session, (verdict if messages else verdict.unasked()).state)
     state.insight.count(body.site, *arrival, *replied(verdict, messages))
+    state.metrics.replied("answer" if messages else "unavailable")
     return answer(session, messages or state.replies.unavailable())
 
 

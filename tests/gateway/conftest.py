@@ -163,6 +163,7 @@ def fake_redis(monkeypatch) -> fakeredis.FakeAsyncRedis:
     monkeypatch.setattr(RedisAddress, "async_client", async_client)
     client = fakeredis.FakeAsyncRedis(server=server, decode_responses=True)
     client.made = made  # what the gateway asked for, e.g. decode_responses
+    client.server = server  # `client.server.connected = False`: Redis down for every client on it
     return client
 
 
@@ -234,6 +235,7 @@ def gateway(fake_redis, rasa, sites_file, tmp_path):
             rasa_token=RASA_TOKEN, rasa_host="127.0.0.1", rasa_port=rasa.port, rasa_replicas="",
             rasa_timeout_seconds=2.0, conversation_ttl_seconds=1800, max_message_chars=1000,
             messages_per_minute_per_session=20, messages_per_minute_per_client=60,
+            metrics_port=0,  # /metrics on a free port the OS picks: app.state.metrics_endpoint.url
         )
         settings = Settings.from_environment(env_file=tmp_path / "no.env", **{**given, **overrides})
         app = create_app(settings)

@@ -61,7 +61,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def ports() -> dict[str, int]:
-    return {name: free_port() for name in ("rasa", "actions", "gateway", "gateway_down", "host")}
+    return {name: free_port() for name in ("rasa", "actions", "gateway", "gateway_down", "host", "metrics")}
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +116,7 @@ def settings(ports: dict[str, int], host_origin: str, tmp_path_factory) -> Setti
     gateway = f"http://127.0.0.1:{ports['gateway']}"
     return Settings.from_environment(
         rasa_port=ports["rasa"], action_server_port=ports["actions"], gateway_port=ports["gateway"],
+        metrics_port=ports["metrics"],
         sites_file=str(sites_file(tmp_path_factory.mktemp("sites"), gateway, host_origin)),
         messages_per_minute_per_session=20, messages_per_minute_per_client=10_000,
         # A deployment that turned the trainers' review queue on, so its privacy is tested for real.
@@ -143,7 +144,8 @@ def stack(settings: Settings, redis_client, tmp_path_factory) -> Iterator[Stack]
 @pytest.fixture(scope="session")
 def rasa_down_gateway(settings: Settings, ports, tmp_path_factory) -> Iterator[str]:
     """A second gateway whose Rasa never answers: nothing listens on its port."""
-    down = settings.but(gateway_port=ports["gateway_down"], rasa_port=free_port(), rasa_timeout_seconds=2.0)
+    down = settings.but(gateway_port=ports["gateway_down"], rasa_port=free_port(), rasa_timeout_seconds=2.0,
+                        metrics_port=free_port())
     gateway = Stack(down, log_dir=tmp_path_factory.mktemp("down-logs"))
     gateway.start_gateway()
     yield down.gateway_url

@@ -38,7 +38,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_run_prints_where_to_go_and_stops_every_process(stop, tmp_path):
     env = {**os.environ, "RASA_PORT": str(free_port()), "ACTION_SERVER_PORT": str(free_port()),
-           "GATEWAY_PORT": str(free_port())}
+           "GATEWAY_PORT": str(free_port()), "METRICS_PORT": str(free_port())}
     output = tmp_path / "run.out"
     with output.open("w") as sink:
         run = subprocess.Popen([sys.executable, "-m", "bot.stack"], cwd=ROOT, env=env, stdout=sink,
@@ -50,6 +50,7 @@ def test_run_prints_where_to_go_and_stops_every_process(stop, tmp_path):
             time.sleep(0.5)
         printed = output.read_text()
         assert f"Open the intranet demo: http://127.0.0.1:{env['GATEWAY_PORT']}/" in printed
+        assert f"Metrics (operators):    http://127.0.0.1:{env['METRICS_PORT']}/metrics" in printed
         assert "conversations expire after 30 idle minutes" in printed
         children = descendants(run.pid)
         assert len(children) >= 3
