@@ -10,7 +10,10 @@ the REST channel, which looks in them for a handoff instead of reading the conve
 It connects through bot.redis_connection: to one Redis, or to the master Redis Sentinel names
 (`sentinels`, `sentinel_master` in endpoints.yml), which Rasa's own store cannot. With
 `replicas_to_ack` a save returns only once that many replicas have it (Redis WAIT), and fails
-otherwise, so no answer the person saw rests on a write a failover could lose.
+otherwise, so no answer the person saw rests on a write a failover could lose. Rasa wraps every
+tracker store in a fail-safe one that logs a failed save and keeps the conversation in memory, so
+the failure is also kept for the message: the channel's take_saved_events raises it, and the
+person gets the gateway's kind message instead of an answer nothing kept.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 from collections import OrderedDict
 from typing import Any
 
+import redis
 from rasa.core.tracker_store import RedisTrackerStore as RasaRedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -44,9 +48,16 @@ class RedisTrackerStore(RasaRedisTrackerStore):
         super().__init__(*args, **kwargs)
         self.red = RedisAddress.of_client(self.red, sentinels, sentinel_master).client(decode_responses=True)
         self.replicas_to_ack = int(replicas_to_ack)
-        self.saved_events: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self.saved_events: OrderedDict[str, list[dict[str, Any]] | redis.RedisError] = OrderedDict()
 
     async def save(self, tracker: DialogueStateTracker, timeout: float | None = None) -> None:
+        try:
+            await self.save_and_wait(tracker, timeout)
+        except redis.RedisError as error:
+            self.remember(tracker, error)
+            raise
+
+    async def save_and_wait(self, tracker: DialogueStateTracker, timeout: float | None) -> None:
         key = self.key_prefix + tracker.sender_id
         dialogue = tracker.as_dialogue().as_dict()
         stored = self.red.get(key)
@@ -60,16 +71,20 @@ class RedisTrackerStore(RasaRedisTrackerStore):
         # another in Rasa's one thread and the pool hands back the connection last returned.
         wait_for_replicas(self.red, self.replicas_to_ack)
 
-    def remember(self, tracker: DialogueStateTracker, events: list[dict[str, Any]]) -> None:
+    def remember(self, tracker: DialogueStateTracker, saved: list[dict[str, Any]] | redis.RedisError) -> None:
         """Reading them back from Redis would cost the channel a round trip and a JSON parse as long
-        as the conversation. The channel takes them; the oldest go past SAVED_LIMIT."""
+        as the conversation. The channel takes them (or the save's error); the oldest go past SAVED_LIMIT."""
         message = tracker.latest_message
         if message is None or not message.message_id:
             return
-        self.saved_events[message.message_id] = events
+        self.saved_events[message.message_id] = saved
         while len(self.saved_events) > SAVED_LIMIT:
             self.saved_events.popitem(last=False)
 
     def take_saved_events(self, message_id: str) -> list[dict[str, Any]] | None:
-        """The events saved with this message, taken so that they do not pile up."""
-        return self.saved_events.pop(message_id, None)
+        """The events saved with this message, taken so that they do not pile up; raises the error
+        if the save failed."""
+        saved = self.saved_events.pop(message_id, None)
+        if isinstance(saved, redis.RedisError):
+            raise saved
+        return saved

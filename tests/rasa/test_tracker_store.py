@@ -164,6 +164,17 @@ async def test_a_save_no_replica_confirmed_fails_so_nobody_is_told_it_was_kept(m
     assert merges == ["someone"] and len(store.red.waits) == 2
 
 
+async def test_a_failed_save_rasas_fail_safe_store_swallows_still_fails_the_channels_answer():
+    store = RedisTrackerStore(DOMAIN, record_exp=30, replicas_to_ack=1)
+    store.red = ReplicatedRedis(replicas=0)
+    await rasa_stores.FailSafeTrackerStore(store).save(conversation(*a_turn("hi")))  # as Rasa's agent wraps it
+    with pytest.raises(NotReplicated):
+        store.take_saved_events("mhi")
+    store.red = ReplicatedRedis(replicas=1)
+    await rasa_stores.FailSafeTrackerStore(store).save(conversation(*a_turn("hi")))
+    assert store.take_saved_events("mhi") is not None
+
+
 async def test_without_replicas_to_ack_nothing_waits():
     store = RedisTrackerStore(DOMAIN, record_exp=30)
     store.red = ReplicatedRedis(replicas=0)
