@@ -87,6 +87,22 @@ async def test_a_ticket_never_given_back_is_taken_as_dead_after_the_lifetime(sto
     assert redis_client.keys(f"*{talk}*") == []
 
 
+async def test_a_ticket_whose_replica_lost_redis_is_taken_as_dead_once_the_queue_stood_still_a_lease(
+        store, redis_client):
+    """Its replica cut off from Redis for good: the messages behind it go on, in order, long before
+    the lock's lifetime (the gateway gives each up after its lease, RASA_TIMEOUT_SECONDS)."""
+    store.lease_ms = 200
+    talk = conversation()
+    store.take_ticket(talk, 120_000)  # took the lock, then never reached Redis again
+    log: list = []
+    b = asyncio.create_task(hold(store, talk, "b", log))
+    await asyncio.sleep(0.02)
+    c = asyncio.create_task(hold(store, talk, "c", log))
+    await asyncio.wait_for(asyncio.gather(b, c), timeout=5)
+    assert log == ["b in", "b out", "c in", "c out"]
+    assert redis_client.keys(f"*{talk}*") == []
+
+
 async def test_a_ticket_redis_lost_mid_message_is_given_back_once_redis_answers_again(private_redis):
     """A failover: the master dies while a message holds the lock, and the promoted replica has the
     ticket as issued, never given back. The next message must not wait the lock's lifetime for it."""
@@ -94,7 +110,7 @@ async def test_a_ticket_redis_lost_mid_message_is_given_back_once_redis_answers_
         url="127.0.0.1", type="backup_rasa.lock_store.RedisLockStore", port=private_redis.port, db=0,
         key_prefix="failover"))
     talk = conversation()
-    issued, done, _ = store.keys(talk)
+    issued, done, *_ = store.keys(talk)
     async with store.lock(talk, lock_lifetime=60):
         ticket = int(store.red.get(issued))
         private_redis.stop()
