@@ -102,6 +102,8 @@ def bar_chart(caption: str, categories: Sequence[str], series: Sequence[tuple[st
                 height = plot * value / top
                 parts.append(f'<rect class="{css}" x="{x:.1f}" y="{CHART_TOP + plot - height:.1f}" '
                              f'width="{bar - 1:.1f}" height="{height:.1f}"/>')
+            elif value is None and not texts[i]:
+                continue  # nothing to show (a rate with no replies)
             elif value is None and bar >= 18:
                 parts.append(f'<text class="hidden-value" x="{x + bar / 2:.1f}" y="{CHART_TOP + plot - 4}" '
                              f'text-anchor="middle">{escape(texts[i])}</text>')
@@ -112,7 +114,7 @@ def bar_chart(caption: str, categories: Sequence[str], series: Sequence[tuple[st
             parts.append(f'<text class="tick" x="{40 + i * group + group / 2:.1f}" y="{CHART_HEIGHT - 8}" '
                          f'text-anchor="middle">{escape(category)}</text>')
     legend = "".join(f'<li><span class="key {css}"></span>{escape(name)}</li>' for name, css, _ in series)
-    if any(number(t) is None for _, _, texts in series for t in texts):
+    if any(t and number(t) is None for _, _, texts in series for t in texts):
         legend += '<li><span class="key stub"></span>Held back or blank (see the figures)</li>'
     figures = data_table(caption, ["", *[name for name, _, _ in series]],
                          [[category, *[texts[i] for _, _, texts in series]] for i, category in enumerate(categories)])
@@ -156,8 +158,11 @@ def data_table(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     body = "".join("<tr>" + f'<th scope="row">{escape(row[0])}</th>'
                    + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:]) + "</tr>" for row in rows)
-    return f"""<details class="data"{" open" if shown else ""}><summary>{escape(caption)}: the figures</summary>
-        <table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+    table = f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if shown:
+        return table
+    return f"""<details class="data"><summary>{escape(caption)}: the figures</summary>
+        {table}
         </details>"""
 
 
@@ -216,7 +221,9 @@ def dashboard(report: Report, site: str | None, names: dict[str, str]) -> str:
         (label(CRISIS_HANDOFFS), "handoffs", series(CRISIS_HANDOFFS))])
     taps = bar_chart("Call links tapped", categories, [(label(CALL_TAPS), "taps", series(CALL_TAPS))])
     fallback = bar_chart("Fallback rate, per cent", categories,
-                         [("Fallback rate (%)", "fallback", [r.removesuffix("%") for r in rates])], table=False)
+                         [("Fallback rate (%)", "fallback", ["" if a == "0" else r.removesuffix("%")
+                                                              for r, a in zip(rates, series(REPLY_ANSWER))])],
+                         table=False)
     fallback += data_table("Fallback rate", ["", "Fallback replies", "Replies", "Rate"],
                            [[c, f, a, r] for c, f, a, r in zip(categories, series(REPLY_FALLBACK),
                                                                  series(REPLY_ANSWER), rates)])

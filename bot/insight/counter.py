@@ -3,7 +3,7 @@ round trip. Works with redis.asyncio in both runtimes (redis-py 4.6 in Rasa's, 5
 
 A count never slows or breaks a reply: `count` only schedules the write and returns; a failed
 write is logged by its error type and the count is lost. After a failure, counting pauses for a
-few seconds, so an outage does not pile up waiting writes.
+second, so an outage does not pile up waiting writes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bot.redis_keys import INSIGHT
 
 logger = logging.getLogger(__name__)
 KEEP_DAYS = 400
-PAUSE_AFTER_FAILURE_SECONDS = 5.0
+PAUSE_AFTER_FAILURE_SECONDS = 1.0
 
 
 def today() -> dt.date:

@@ -1,11 +1,13 @@
 """Nothing a person types is kept beyond the live conversation: not in logs, not elsewhere in Redis."""
 
+import re
 import time
 
 import httpx
 import pytest
 
-from bot.redis_keys import TRACKER
+from bot.insight.measures import KNOWN
+from bot.redis_keys import INSIGHT, TRACKER
 from bot.review.queue import PREFIX
 
 from .conftest import REVIEW_DELAY, chat_with
@@ -50,6 +52,19 @@ def test_a_marker_phrase_stays_in_the_live_conversation_only(stack, redis_client
 
     assert not any("127.0.0.1" in key or "127.0.0.1" in value for key, value in redis_values(redis_client)), \
         "a client address is stored in Redis"
+
+    # Insight counts: a hash per day and site of measures from the closed vocabulary; neither they
+    # nor the exports hold the text, the session or the address.
+    insight = [key for key in redis_client.scan_iter(INSIGHT + "*")]
+    assert insight, "the conversation was not counted"
+    for key in insight:
+        assert re.fullmatch(re.escape(INSIGHT) + r"\d{4}-\d{2}-\d{2}:[a-z0-9-]+", key)
+        assert set(redis_client.hkeys(key)) <= KNOWN
+    for path in ("/insights", "/insights.csv"):
+        export = httpx.get(f"{stack.settings.gateway_url}{path}", timeout=30,
+                           headers={"Authorization": f"Bearer {stack.settings.insights_token}"})
+        assert export.status_code == 200
+        assert marker not in export.text and session not in export.text and "127.0.0.1" not in export.text
 
     assert httpx.delete(f"{stack.settings.gateway_url}/api/chat/{session}").status_code == 204
     assert {key for key, value in redis_values(redis_client) if marker in key or marker in value} == set(reviewed)
