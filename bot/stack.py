@@ -189,10 +189,24 @@ def describe(stack: Stack) -> str:
         f"  Rasa (loopback only):   {s.rasa_url}",
         f"  Action server:          {s.action_server_url}/health",
         f"  Metrics (operators):    {s.metrics_url}",
+        f"  Insight (owners):       {s.gateway_url}/insights, with the token in {insights_token_file(stack)}",
         f"  Conversations:          {store}",
         f"  Logs:                   {stack.log_dir}",
         "",
     ])
+
+
+def insights_token_file(stack: Stack) -> Path:
+    return stack.log_dir.parent / "insights-token"
+
+
+def keep_insights_token(stack: Stack) -> None:
+    """The token /insights asks for, in a file only this user may read (0600), not on the screen."""
+    path = insights_token_file(stack)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write(stack.settings.insights_token + "\n")
 
 
 def stop_on_sigterm() -> None:
@@ -235,6 +249,7 @@ def main(argv: list[str]) -> int:
         return 2
     print("Starting the action server, Rasa (about a minute) and the gateway...", flush=True)
     stack.start()
+    keep_insights_token(stack)
     print(describe(stack), flush=True)
     try:
         while all(p.poll() is None for p in stack.processes.values()):

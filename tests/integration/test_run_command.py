@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.stack import ROOT, free_port
@@ -52,6 +53,13 @@ def test_run_prints_where_to_go_and_stops_every_process(stop, tmp_path):
         assert f"Open the intranet demo: http://127.0.0.1:{env['GATEWAY_PORT']}/" in printed
         assert f"Metrics (operators):    http://127.0.0.1:{env['METRICS_PORT']}/metrics" in printed
         assert "conversations expire after 30 idle minutes" in printed
+        # The insights token: in a file only this user can read, named on the screen, not printed.
+        gateway, token_file = f"http://127.0.0.1:{env['GATEWAY_PORT']}", ROOT / ".run" / "insights-token"
+        assert f"Insight (owners):       {gateway}/insights, with the token in {token_file}" in printed
+        assert token_file.stat().st_mode & 0o777 == 0o600
+        token = token_file.read_text().strip()
+        assert token not in printed
+        assert httpx.get(f"{gateway}/insights.csv", headers={"Authorization": f"Bearer {token}"}).status_code == 200
         children = descendants(run.pid)
         assert len(children) >= 3
         run.send_signal(stop)
