@@ -47,28 +47,29 @@ def beacon(client: httpx.Client, site: str, event: str) -> None:
     client.post(f"/api/insight/{event}", params={"site": site})
 
 
-def conversation(client: httpx.Client, site: str, rng: random.Random, at_risk: bool) -> None:
+def conversation(client: httpx.Client, site: str, rng: random.Random, n: int) -> None:
+    """The n-th conversation: one in eight at risk (and the call link tapped), one in nine left by
+    quick exit, one in four (of the rest) cleared."""
+    at_risk = n % 8 == 0
     session = None
     for message in rng.choice(AT_RISK if at_risk else CONVERSATIONS):
         session = send(client, site, session, message)
     if at_risk:
         beacon(client, site, "call_tap")
-    ending = rng.random()
-    if ending < 0.1:
+    if n % 9 == 4:
         beacon(client, site, "quick_exit")
         client.delete(f"/api/chat/{session}")
-    elif ending < 0.25:
+    elif n % 4 == 3:
         client.delete(f"/api/chat/{session}", params={"site": site})
 
 
 def drive(gateway: str, sites: list[str], busy: int = 40, quiet: int = 4, seed: int = 18) -> None:
-    """`busy` conversations on the first site and `quiet` on the second (one in eight at risk, and
-    at least one on each site)."""
+    """`busy` conversations on the first site and `quiet` on the second."""
     rng = random.Random(seed)
     with httpx.Client(base_url=gateway, timeout=30) as client:
         for site, count in zip(sites, (busy, quiet)):
             for n in range(count):
-                conversation(client, site, rng, at_risk=n % 8 == 0)
+                conversation(client, site, rng, n)
 
 
 def main() -> int:
