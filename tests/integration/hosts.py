@@ -132,7 +132,10 @@ class HostStack(Stack):
         """A Redis server on this host, where the settings' redis_url points."""
         url = urlsplit(self.settings.redis_url)
         process = self._spawn("redis", ["redis-server", "--bind", str(url.hostname), "--port", str(url.port),
-                                        "--save", "", "--appendonly", "no", "--protected-mode", "no", *options])
+                                        "--save", "", "--appendonly", "no", "--protected-mode", "no",
+                                        # where a replica keeps its copy of the master's data
+                                        "--dir", str(self.log_dir), "--dbfilename", f"{self.host.namespace}.rdb",
+                                        *options])
         wait_until(lambda: redis_available(self.settings.redis_url), timeout, "redis", process)
 
     def start_sentinel(self, name: str, config: Path) -> None:
