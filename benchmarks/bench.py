@@ -6,7 +6,8 @@ and 50 at once (an async httpx driver, loopback only, bounded in time and count)
 crisis reply's latency while 50 conversations run against Backup (sent from a process of its own,
 as a person on another device would, so the driver's own event loop does not delay it), the CPU
 each process spends a message, the risk screen's time a message, every process's memory (RSS and
-PSS), start-up time to ready and `rasa train` time, and writes the table to BENCHMARKS.md.
+PSS), start-up time to ready and `rasa train` time, what insight counting costs (the top level on
+fresh stacks with counting off and on, in turn), and writes the table to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -281,42 +282,79 @@ def run_levels(results: dict, stack: str, target: Target, processes: dict[str, i
     return crisis
 
 
+def start_backup(work: Path, **changes) -> tuple[Stack, Settings, float]:
+    """Backup's whole stack on free ports, its limits out of the load's way; and its start-up time."""
+    settings = Settings.from_environment(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
+                                         metrics_port=free_port(), messages_per_minute_per_session=100_000,
+                                         messages_per_minute_per_client=1_000_000, **changes)
+    stack = Stack(settings, log_dir=work / "backup-logs", use_redis=redis_available(settings.redis_url))
+    started = time.perf_counter()
+    stack.start()
+    return stack, settings, time.perf_counter() - started
+
+
+def stack_processes(stack: Stack, settings: Settings) -> dict[str, int]:
+    return {**{name: process.pid for name, process in stack.processes.items()}, "redis": redis_pid(settings.redis_url)}
+
+
+def counting_cost(work: Path) -> dict[bool, list[tuple[float, float]]]:
+    """What insight counting costs: the top level of load on a fresh stack with counting off, then
+    on, twice over (interleaved, as this VM's speed swings); for each run, msg/s and the CPU all of
+    Backup's processes (Redis included) spend a message."""
+    runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for counting in (False, True, False, True):
+        stack, settings, _ = start_backup(work, insight_counting=counting)
+        try:
+            meter = CpuMeter(stack_processes(stack, settings))
+            result, _ = load(backup_target(settings.gateway_url), max(LEVELS))
+            cpu = meter.per_message(len(result.latencies))
+            runs[counting].append((result.throughput, sum(ms for name, ms in cpu.items() if name != "load driver")))
+            print(f"    counting {'on ' if counting else 'off'}: {result.throughput:.1f} msg/s", flush=True)
+        finally:
+            stack.stop()
+    return runs
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    print("1/5 stock Rasa: rasa init (trains the default config)...", flush=True)
+    print("1/6 stock Rasa: rasa init (trains the default config)...", flush=True)
     stock_port = free_port()
     stock, stock_train, stock_start = start_stock(work, stock_port)
     results: dict = {}
     try:
-        print("2/5 load on stock Rasa...", flush=True)
+        print("2/6 load on stock Rasa...", flush=True)
         run_levels(results, "stock", stock_target(f"http://127.0.0.1:{stock_port}"), {"rasa": stock.pid})
         stock_memory = memory_mb(stock.pid)
     finally:
         os.killpg(stock.pid, 15)
         stock.wait()
 
-    print("3/5 Backup's stack...", flush=True)
-    settings = Settings.from_environment(rasa_port=free_port(), action_server_port=free_port(), gateway_port=free_port(),
-                        messages_per_minute_per_session=100_000, messages_per_minute_per_client=1_000_000)
-    stack = Stack(settings, log_dir=work / "backup-logs", use_redis=redis_available(settings.redis_url))
-    started = time.perf_counter()
-    stack.start()
-    backup_start = time.perf_counter() - started
+    print("3/6 Backup's stack...", flush=True)
+    stack, settings, backup_start = start_backup(work)
     try:
         gateway = backup_target(settings.gateway_url)
-        processes = {**{name: process.pid for name, process in stack.processes.items()},
-                     "redis": redis_pid(settings.redis_url)}
-        print("4/5 load on Backup...", flush=True)
+        processes = stack_processes(stack, settings)
+        print("4/6 load on Backup...", flush=True)
         results["crisis"] = run_levels(results, "backup", gateway, processes, settings.gateway_url)
         memory = {name: memory_mb(pid) for name, pid in processes.items()}
     finally:
         stack.stop()
-    print("5/5 training time and risk screen...", flush=True)
+    print("5/6 insight counting off and on, in turn...", flush=True)
+    results["counting"] = counting_cost(work)
+    print("6/6 training time and risk screen...", flush=True)
     backup_train = backup_train_seconds()
     risk_median, risk_p99 = risk_screen_ms()
     shutil.rmtree(work, ignore_errors=True)
     write_report(results, stock_train, stock_start, stock_memory, backup_train, backup_start, memory,
                  risk_median, risk_p99, settings.rasa_workers)
+
+
+def counting_row(runs: dict[bool, list[tuple[float, float]]], top: int) -> str:
+    on_rate, on_cpu = (statistics.mean(values) for values in zip(*runs[True]))
+    off_rate, off_cpu = (statistics.mean(values) for values in zip(*runs[False]))
+    return (f"| insight counting at {top} at once (2 runs each, interleaved) | on {on_rate:.1f} msg/s, off "
+            f"{off_rate:.1f} msg/s ({on_rate / off_rate - 1:+.1%}); CPU a message, all processes: on {on_cpu:.2f} ms, "
+            f"off {off_cpu:.2f} ms ({on_cpu - off_cpu:+.2f} ms) |")
 
 
 def memory_cell(rss: float, pss: float) -> str:
@@ -374,6 +412,7 @@ def write_report(results, stock_train, stock_start, stock_memory, backup_train, 
         f"{', '.join(f'{k} {v:.1f}' for k, v in results['backup cpu'].items())} |",
         f"| CPU ms a message at {top} at once, stock Rasa | "
         f"{', '.join(f'{k} {v:.1f}' for k, v in results['stock cpu'].items())} |",
+        counting_row(results["counting"], top),
         f"| start-up to ready | Backup {backup_start:.1f} s (all processes); stock Rasa {stock_start:.1f} s |",
         f"| `rasa train` | Backup {backup_train:.1f} s (`--force`); stock {stock_train:.1f} s (`rasa init`) |",
         "",
