@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
             )
             async with serving_metrics(app.state.gateway) as app.state.metrics_endpoint:
                 yield
+            await app.state.gateway.insight.drain()  # the last second's counts, before Redis closes
         await redis.close()
 
     app = FastAPI(

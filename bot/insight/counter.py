@@ -1,9 +1,11 @@
-"""Counting, fire and forget: one Redis hash per UTC day and site, HINCRBY and EXPIREAT in one
-round trip. Works with redis.asyncio in both runtimes (redis-py 4.6 in Rasa's, 5+ in the gateway's).
+"""Counting, fire and forget: one Redis hash per UTC day and site. Works with redis.asyncio in
+both runtimes (redis-py 4.6 in Rasa's, 5+ in the gateway's).
 
-A count never slows or breaks a reply: `count` only schedules the write and returns; a failed
-write is logged by its error type and the count is lost. After a failure, counting pauses for a
-second, so an outage does not pile up waiting writes.
+A count never slows or breaks a reply: `count` adds to a tally in memory and returns; about once
+a second the tally goes to Redis in one round trip (HINCRBY for each day, site and measure,
+EXPIREAT for each hash), so a message costs a dictionary update, not a Redis call. A failed
+write is logged by its error type and its counts are lost; counting then pauses for a second, so
+an outage does not pile up tallies. A process that stops loses at most its last second.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.redis_keys import INSIGHT
 
 logger = logging.getLogger(__name__)
 KEEP_DAYS = 400
+FLUSH_SECONDS = 1.0
 PAUSE_AFTER_FAILURE_SECONDS = 1.0
 
 
@@ -37,38 +40,59 @@ def expires_at(day: dt.date) -> int:
 
 
 class Counter:
-    def __init__(self, redis: Any, enabled: bool = True) -> None:
+    def __init__(self, redis: Any, enabled: bool = True, flush_seconds: float = FLUSH_SECONDS) -> None:
         self.redis = redis
         self.enabled = enabled
+        self.flush_seconds = flush_seconds
         self.paused_until = 0.0
+        self.tally: dict[str, dict[str, int]] = {}  # hash key -> measure -> count
+        self.expiry: dict[str, int] = {}
+        self.timer: asyncio.TimerHandle | None = None
         self.pending: set[asyncio.Task] = set()
 
     def count(self, site: str, *measures: str) -> None:
-        """Schedules one count of each measure for the site today; returns at once."""
+        """One more of each measure for the site today, written within about a second."""
         if not self.enabled or not measures or time.monotonic() < self.paused_until:
             return
-        unknown = [m for m in measures if m not in KNOWN]
-        if unknown:
-            logger.error("Not counted: %d measure(s) outside the vocabulary", len(unknown))
+        if not KNOWN.issuperset(measures):
+            logger.error("Not counted: a measure outside the vocabulary")
             return
-        task = asyncio.get_running_loop().create_task(self.write(site, measures))
+        day = today()
+        key = day_key(day, site)
+        fields = self.tally.setdefault(key, {})
+        for measure in measures:
+            fields[measure] = fields.get(measure, 0) + 1
+        self.expiry[key] = expires_at(day)
+        if self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(self.flush_seconds, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self.timer = None
+        task = asyncio.get_running_loop().create_task(self.flush())
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def write(self, site: str, measures: tuple[str, ...]) -> None:
-        day = today()
-        key = day_key(day, site)
+    async def flush(self) -> None:
+        tally, expiry = self.tally, self.expiry
+        self.tally, self.expiry = {}, {}
+        if not tally:
+            return
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for measure in measures:
-                    pipe.hincrby(key, measure, 1)
-                pipe.expireat(key, expires_at(day))
+                for key, fields in tally.items():
+                    for measure, count in fields.items():
+                        pipe.hincrby(key, measure, count)
+                    pipe.expireat(key, expiry[key])
                 await pipe.execute()
-        except Exception as error:  # a lost count, never a lost reply
+        except Exception as error:  # lost counts, never a lost reply
             self.paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
-            logger.warning("Insight count lost: %s", type(error).__name__)
+            logger.warning("Insight counts lost: %s", type(error).__name__)
 
     async def drain(self) -> None:
-        """Waits for the writes under way (tests; a clean shutdown)."""
+        """Writes the tally now and waits for every write under way (tests; a clean shutdown)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        await self.flush()
         while self.pending:
             await asyncio.gather(*list(self.pending), return_exceptions=True)

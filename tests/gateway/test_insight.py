@@ -3,10 +3,12 @@ clear and beacon counts, that counting never costs a reply, and who may see /ins
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
 
+import fakeredis
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -130,7 +132,7 @@ async def test_a_redis_outage_while_counting_loses_a_count_never_a_reply(gateway
             await settled(client)
     assert first["messages"] and first["messages"][0]["type"] == "text"
     assert handoff["messages"] == Replies().handoff()
-    assert "Insight count lost: ConnectionError" in caplog.text
+    assert "Insight counts lost: ConnectionError" in caplog.text
     assert CRISIS not in caplog.text and "hello" not in caplog.text
 
 
@@ -140,10 +142,23 @@ async def test_the_counter_pauses_after_a_failure_and_skips_unknown_measures(cap
     await counter.drain()
     assert counter.paused_until > 0
     counter.count(SITE, m.MESSAGES)
-    assert not counter.pending  # paused: nothing even scheduled
+    assert not counter.tally  # paused: nothing even kept for later
     counter.paused_until = 0
     counter.count(SITE, "free text")
-    assert not counter.pending
+    assert not counter.tally
+
+
+async def test_counts_are_tallied_and_written_together_within_the_flush_interval():
+    redis = fakeredis.FakeAsyncRedis(decode_responses=True)
+    counter = Counter(redis, flush_seconds=0.05)
+    for _ in range(3):
+        counter.count(SITE, m.MESSAGES)
+    counter.count(OTHER_SITE, m.MESSAGES, m.CONVERSATIONS)
+    assert await redis.hgetall(day_key(today(), SITE)) == {}  # nothing written yet: no Redis call a message
+    await asyncio.sleep(0.2)
+    assert await redis.hgetall(day_key(today(), SITE)) == {m.MESSAGES: "3"}
+    assert await redis.hgetall(day_key(today(), OTHER_SITE)) == {m.MESSAGES: "1", m.CONVERSATIONS: "1"}
+    assert await redis.expiretime(day_key(today(), SITE)) == expires_at(today())
 
 
 def test_a_day_key_expires_four_hundred_days_after_its_day():
