@@ -124,17 +124,22 @@ class Stack:
         self._start_uvicorn("action_server", RASA_BIN, "actions.server:app", s.action_server_host,
                             s.action_server_port, "/health", timeout)
 
-    def start_rasa(self, port: int | None = None, name: str = "rasa", timeout: float = 240) -> None:
+    def rasa_command(self, port: int) -> list[str]:
         s = self.settings
-        port = port or s.rasa_port
-        # Rasa does the heavy lifting at a lower priority, so that under load the gateway, which
-        # answers crisis messages itself, still gets the CPU at once.
-        process = self._spawn(name, [
+        return [
             str(RASA_BIN / "rasa"), "run", "--model", str(self.model),
             "--endpoints", str(self.endpoints()), "--credentials", str(ROOT / "credentials.yml"),
             "--interface", s.rasa_host, "--port", str(port),
-            "--enable-api", "--auth-token", s.rasa_token,
-        ], niceness=RASA_NICENESS, env={"SANIC_WORKERS": str(s.rasa_workers)})
+            # One argument: a token may begin with "-", which argparse would take for an option.
+            "--enable-api", f"--auth-token={s.rasa_token}",
+        ]
+
+    def start_rasa(self, port: int | None = None, name: str = "rasa", timeout: float = 240) -> None:
+        port = port or self.settings.rasa_port
+        # Rasa does the heavy lifting at a lower priority, so that under load the gateway, which
+        # answers crisis messages itself, still gets the CPU at once.
+        process = self._spawn(name, self.rasa_command(port), niceness=RASA_NICENESS,
+                              env={"SANIC_WORKERS": str(self.settings.rasa_workers)})
         wait_until(lambda: self.rasa_status(port).get("model_file"), timeout, name, process)
 
     def start_gateway(self, timeout: float = 120) -> None:
@@ -159,17 +164,20 @@ class Stack:
             self.stop()
             raise
 
-    def stop(self, name: str | None = None) -> None:
-        names = [name] if name else list(self.processes)
-        for key in names:
-            process = self.processes.pop(key)
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+    def stop(self, name: str | None = None, grace_seconds: float = 15) -> None:
+        """SIGTERM to every process (each its own group) at once, then SIGKILL to whichever is still
+        running after the grace period: stopping takes the slowest process's time, not their sum."""
+        stopping = [self.processes.pop(key) for key in ([name] if name else list(self.processes))]
+        running = [process for process in stopping if process.poll() is None]
+        for process in running:
+            os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_seconds
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def describe(stack: Stack) -> str:

@@ -6,4 +6,4 @@ set -eu
 : "${RASA_TOKEN:?RASA_TOKEN is not set (the Secret backup-secrets)}"
 eval "$(python -m bot.settings)"
 exec rasa run --model models/backup.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN"
+  --interface "$RASA_HOST" --port "$RASA_PORT" --enable-api --auth-token="$RASA_TOKEN"

@@ -12,6 +12,7 @@ import fakeredis
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from bot import crisis_line
 from bot.insight import measures as m
 from bot.insight.counter import Counter, day_key, expires_at, today
 from bot.insight.report import ALL_SITES
@@ -177,7 +178,7 @@ async def test_insight_needs_the_bearer_token(gateway, path, authorization):
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.headers["Cache-Control"] == "no-store"
-    assert "0300 131 2789" in response.text
+    assert crisis_line.NUMBER in response.text
     assert "date,site" not in response.text and "<table" not in response.text
 
 
