@@ -217,12 +217,14 @@ def keep_insights_token(stack: Stack) -> None:
         file.write(stack.settings.insights_token + "\n")
 
 
-def stop_on_sigterm() -> None:
-    """`kill`, a service manager or a time-out sends SIGTERM: stop the children then too."""
+def stop_on_signals() -> None:
+    """Ctrl-C, `kill`, a service manager or a time-out: stop the children too. SIGINT is set here as
+    well, since Python leaves it ignored when the parent ignored it (a shell's background job)."""
     def handler(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 def talk(stack: Stack, command: str) -> int:
@@ -243,7 +245,7 @@ def talk(stack: Stack, command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    stop_on_sigterm()
+    stop_on_signals()
     settings = get_settings()
     use_redis = available(RedisAddress.from_settings(settings))
     if not use_redis:
