@@ -1,5 +1,6 @@
 """`python -m bot.stack` (what `make run` starts): it says where to go, and stopping it stops everything."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -68,5 +69,9 @@ def test_run_prints_where_to_go_and_stops_every_process(stop, tmp_path):
         assert not [pid for pid in children if alive(pid)]
         assert "Stopped." in output.read_text()
     finally:
+        # Whatever failed, nothing it started outlives the test (each child leads its own group).
+        for pid in descendants(run.pid) if run.poll() is None else ():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
         if run.poll() is None:
             run.kill()
