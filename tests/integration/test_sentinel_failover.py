@@ -134,7 +134,9 @@ def timeline(turns: list[Turn], killed_at: float, watcher: PromotionWatcher) -> 
     """The failover in seconds from the kill; kinds and times only, never what was said."""
     promoted_at = watcher.promoted_at or float("nan")
     after_kill = [t for t in turns if t.answered_at >= killed_at]
-    answered = [t.answered_at for t in after_kill if t.kind == "answer"]
+    # A message Rasa had already saved when the master died is answered after the kill too; the
+    # failover is over at the first answer to a message sent after it.
+    answered = [t.answered_at for t in after_kill if t.kind == "answer" and t.sent_at >= killed_at]
     recovered_at = answered[0] if answered else float("nan")
     during = [t for t in after_kill if t.answered_at < recovered_at]
     kinds = collections.Counter(t.kind for t in during)
