@@ -84,14 +84,12 @@ async def ask_rasa(state: GatewayState, session: str, text: str, verdict: Verdic
                 raise_for_status=True,
             ) as response:
                 replies = await response.json()
-        except NOT_DELIVERED as error:
-            state.metrics.rasa_failed(error)
-            state.replicas.failed(url)
-            logger.warning("Rasa did not answer (a replica was not reached): %s", type(error).__name__)
-            continue
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             state.metrics.rasa_failed(error)
             state.replicas.failed(url)
+            if isinstance(error, NOT_DELIVERED):
+                logger.warning("Rasa did not answer (a replica was not reached): %s", type(error).__name__)
+                continue
             logger.warning("Rasa did not answer: %s", type(error).__name__)
             return []
         state.replicas.answered(url)
@@ -127,6 +125,13 @@ def answer(session: str, messages: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse({"session": session, "messages": messages})
 
 
+def handoff(state: GatewayState, session: str, site: str, arrival: tuple[str, ...]) -> JSONResponse:
+    """The handoff as the reply, counted for the site's insight and the operators' metrics."""
+    state.insight.count(site, *arrival, CRISIS_HANDOFFS)
+    state.metrics.replied("handoff")
+    return answer(session, state.replies.handoff())
+
+
 def check_origin(request: Request, state: GatewayState, site_id: str) -> None:
     site = state.sites.get(site_id)
     if site is None:
@@ -151,16 +156,12 @@ async def chat(body: ChatRequest, request: Request, state: State, background: Ba
         # The handoff at once, from here, before the rate limit: nobody in crisis is told to slow
         # down. Rasa hears of it after the reply has gone, if the limit allows.
         background.add_task(after_handoff, state, session, client, body.message, assessment, body.site)
-        state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
-        state.metrics.replied("handoff")
-        return answer(session, state.replies.handoff())
+        return handoff(state, session, body.site, arrival)
     verdict = await judged(state, session, assessment, body.site)
     if verdict.hand_off:
-        state.insight.count(body.site, *arrival, CRISIS_HANDOFFS)
         await state.risk_states.put(session, verdict.state)
         background.add_task(tell_rasa_within_limit, state, session, client, body.message, verdict, body.site)
-        state.metrics.replied("handoff")
-        return answer(session, state.replies.handoff())
+        return handoff(state, session, body.site, arrival)
     if not await state.limiter.allow(session, client):
         await state.risk_states.put(session, verdict.unasked().state)
         state.insight.count(body.site, *arrival)
