@@ -30,12 +30,24 @@ from sklearn.pipeline import FeatureUnion
 from bot.encoder import STATIC_FILE, StaticEncoder, get_static_encoder
 from bot.risk.rules import RISK_INTENTS, Level, read_jsonl
 
-# Chosen on a tuning set from a fresh writer, then checked once on sets never tuned on (the
-# safety issue's closing note). On its own the model hands off only when it is sure; when it is
-# less sure it asks the direct question instead, unless the rules already heard distress.
-SURE_CRISIS = 0.6
-SURE_AFTER_DISTRESS = 0.5
+# Chosen by leaving each training writer out in turn (six writers, tests/data/risk/README.md), then
+# checked once on the sets never tuned on (the safety issue's closing note). On its own the model
+# hands off only when it is sure; when it is less sure it asks the direct question instead, unless
+# the rules already heard distress. Its own concern probability also asks: distress in words no
+# concern rule has.
+SURE_CRISIS = 0.55
+SURE_AFTER_DISTRESS = 0.45
 LIKELY_CRISIS = 0.3
+LIKELY_CONCERN = 0.4
+# Too few words to go on ("fair enough", "thought not. ta"): the model alone asks, never hands off.
+MIN_WORDS_TO_HAND_OFF = 4
+# A phrase the rules know is safe ("out for the weekend"): the model acts only above this.
+SURE_WHEN_SAFE = 0.6
+# Policing talk ("attended a hanging", "AFO here") or someone else only ("my mate wants to die"):
+# the rules judge these, and the model may overrule them only when sure. Left to the rules alone,
+# "AFO here, I keep picturing using my own weapon on myself" was missed.
+SURE_IN_CONTEXT = 0.7
+LIKELY_IN_CONTEXT = 0.4
 # How much the meaning vector weighs beside the n-grams (each part has unit length).
 MEANING_WEIGHT = 2.0
 SENTENCE_ENDS = (" . ", " ! ", " ? ")
@@ -159,12 +171,25 @@ class RiskModel:
 
     def predict(self, normalised: str, rules_heard_distress: bool = False, cautious: bool = False) -> Level:
         crisis, concern = self.crisis_and_concern(normalised)
-        if crisis >= concern and crisis >= (SURE_AFTER_DISTRESS if rules_heard_distress else SURE_CRISIS):
+        sure = SURE_AFTER_DISTRESS if rules_heard_distress else SURE_CRISIS
+        likely_crisis, likely_concern = LIKELY_CRISIS, LIKELY_CONCERN
+        if cautious:
+            sure = likely_crisis = likely_concern = SURE_WHEN_SAFE
+        if crisis >= concern and crisis >= sure and words(normalised) >= MIN_WORDS_TO_HAND_OFF:
             return Level.CRISIS
-        if crisis >= (SURE_CRISIS if cautious else LIKELY_CRISIS):
+        if crisis >= likely_crisis or concern >= likely_concern:
             return Level.CONCERN
         return Level.NONE
 
+    def predict_in_context(self, normalised: str, someone_else_only: bool = False) -> Level:
+        """For a message the rules read as policing talk or as about someone else only: crisis only
+        when sure (someone else only: asks), concern when likely (policing talk only)."""
+        crisis, _ = self.crisis_and_concern(normalised)
+        if crisis >= SURE_IN_CONTEXT:
+            return Level.CRISIS if words(normalised) >= MIN_WORDS_TO_HAND_OFF and not someone_else_only else Level.CONCERN
+        if crisis >= LIKELY_IN_CONTEXT and not someone_else_only:
+            return Level.CONCERN
+        return Level.NONE
 
 def sentences(normalised: str) -> list[str]:
     """The sentences of a canonical text worth reading alone (none when there is only one)."""
@@ -174,3 +199,6 @@ def sentences(normalised: str) -> list[str]:
     parts = [part for part in parts if len(part.split()) >= MIN_SENTENCE_WORDS]
     return parts if len(parts) > 1 else []
 
+
+def words(normalised: str) -> int:
+    return sum(word.isalpha() for word in normalised.split())

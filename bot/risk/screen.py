@@ -70,16 +70,19 @@ class RiskScreen:
 
     def _level(self, doc) -> tuple[Level, tuple[str, ...]]:
         level, rules = doc._.risk_level, tuple(doc._.risk_rules)
-        about_others_only = doc._.risk_someone_else and not any(token.norm_ in FIRST_PERSON for token in doc)
-        if doc._.risk_context or about_others_only or not any(token.is_alpha for token in doc):
-            # Policing talk ("attended a hanging") or someone else only ("my mate wants to die"):
-            # the rules alone judge it.
+        if not any(token.is_alpha for token in doc):
             return level, rules
-        model_level = self.model.predict(
-            norms(doc), rules_heard_distress=level is Level.CONCERN,
-            # A phrase the rules know is safe ("end it with my girlfriend"): the model asks only when sure.
-            cautious=doc._.risk_safe and not rules,
-        )
+        about_others_only = doc._.risk_someone_else and not any(token.norm_ in FIRST_PERSON for token in doc)
+        if doc._.risk_context or about_others_only:
+            # Policing talk ("attended a hanging") or someone else only ("my mate wants to die"):
+            # the rules judge it, unless the model is sure.
+            model_level = self.model.predict_in_context(norms(doc), someone_else_only=about_others_only)
+        else:
+            model_level = self.model.predict(
+                norms(doc), rules_heard_distress=level is Level.CONCERN,
+                # A phrase the rules know is safe ("end it with my girlfriend"): the model asks only when sure.
+                cautious=doc._.risk_safe and not rules,
+            )
         if (doc._.risk_negated or doc._.risk_someone_else) and model_level is Level.CRISIS:
             # "I'm not going to kill myself", "my mate wants to die and so do I": the grammar
             # heard a negation or someone else; the model may ask, not hand off.

@@ -52,6 +52,18 @@ def test_a_yes_or_unsure_answer_to_the_question_hands_off(answer):
     assert reply.hand_off and YES_TO_QUESTION in reply.rules
 
 
+@pytest.mark.parametrize("answer", ["no im not", "no. god no. ive got two kids", "no. i promise. im just gutted", "i'm not"])
+def test_a_no_that_goes_on_is_still_a_no(answer):
+    _, reply = run("everything is falling apart and i feel hopeless", answer)
+    assert not reply.hand_off and reply.state.answered_no
+
+
+@pytest.mark.parametrize("answer", ["i am", "i have, yeah", "i do sometimes"])
+def test_i_am_or_i_have_opening_the_answer_is_a_yes(answer):
+    _, reply = run("everything is falling apart and i feel hopeless", answer)
+    assert reply.hand_off and YES_TO_QUESTION in reply.rules
+
+
 def test_a_yes_with_no_question_asked_is_not_an_answer():
     assert run("is it confidential", "yes")[-1].level is Level.NONE
 

@@ -69,3 +69,43 @@ def test_the_model_cannot_hand_off_over_a_negation(monkeypatch):
     monkeypatch.setattr(screen.model, "predict", lambda *args, **kwargs: Level.CRISIS)
     assert screen.assess("i'm not suicidal").level is Level.CONCERN
     assert screen.assess("what's the rota").level is Level.CRISIS
+
+
+def fixed(crisis: float, concern: float):
+    return lambda *args, **kwargs: (crisis, concern)
+
+
+@pytest.mark.parametrize(("crisis", "concern", "level"), [
+    (0.9, 0.05, Level.CRISIS), (0.35, 0.1, Level.CONCERN), (0.1, 0.45, Level.CONCERN), (0.1, 0.3, Level.NONE),
+])
+def test_the_models_own_concern_asks(monkeypatch, crisis, concern, level):
+    model = RiskModel(TEXTS, LEVELS)
+    monkeypatch.setattr(model, "crisis_and_concern", fixed(crisis, concern))
+    assert model.predict("anything at all here") is level
+
+
+def test_the_model_alone_never_hands_off_on_a_few_words(monkeypatch):
+    model = RiskModel(TEXTS, LEVELS)
+    monkeypatch.setattr(model, "crisis_and_concern", fixed(0.95, 0.0))
+    assert model.predict("fair enough .") is Level.CONCERN
+    assert model.predict_in_context("fair enough .") is Level.CONCERN
+    assert model.predict("fair enough , see you then .") is Level.CRISIS
+
+
+@pytest.mark.parametrize(("crisis", "someone_else_only", "level"), [
+    (0.9, False, Level.CRISIS), (0.5, False, Level.CONCERN), (0.2, False, Level.NONE),
+    (0.9, True, Level.CONCERN), (0.5, True, Level.NONE),
+])
+def test_in_policing_context_or_about_someone_else_the_model_must_be_sure(monkeypatch, crisis, someone_else_only, level):
+    model = RiskModel(TEXTS, LEVELS)
+    monkeypatch.setattr(model, "crisis_and_concern", fixed(crisis, 0.0))
+    assert model.predict_in_context("anything at all here", someone_else_only=someone_else_only) is level
+
+
+def test_policing_context_goes_to_the_model_in_context(monkeypatch):
+    screen = get_screen()
+    monkeypatch.setattr(screen.model, "predict", lambda *args, **kwargs: pytest.fail("read as ordinary talk"))
+    monkeypatch.setattr(screen.model, "predict_in_context", lambda *args, someone_else_only: Level.CRISIS)
+    assert screen.assess("attended a hanging on nights, paperwork question").level is Level.CRISIS
+    monkeypatch.setattr(screen.model, "predict_in_context", lambda *args, someone_else_only: Level.NONE)
+    assert screen.assess("attended a hanging on nights, paperwork question").level is Level.NONE
