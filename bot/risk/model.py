@@ -35,12 +35,14 @@ from bot.risk.rules import RISK_INTENTS, Level, read_jsonl
 # hands off only when it is sure; when it is less sure it asks the direct question instead, unless
 # the rules already heard distress. Its own concern probability also asks: distress in words no
 # concern rule has.
-SURE_CRISIS = 0.55
-SURE_AFTER_DISTRESS = 0.45
+SURE_CRISIS = 0.6
+SURE_AFTER_DISTRESS = 0.5
 LIKELY_CRISIS = 0.3
 LIKELY_CONCERN = 0.4
-# Too few words to go on ("fair enough", "thought not. ta"): the model alone asks, never hands off.
-MIN_WORDS_TO_HAND_OFF = 4
+# Few words to go on: under FEW_WORDS canonical words the model alone hands off only when very sure
+# ("checking out tonight, sorry" 0.997), else asks ("fair enough" 0.62, "that'd be good" 0.60).
+FEW_WORDS = 5
+SURE_ON_FEW_WORDS = 0.9
 # A phrase the rules know is safe ("out for the weekend"): the model acts only above this.
 SURE_WHEN_SAFE = 0.6
 # Policing talk ("attended a hanging", "AFO here") or someone else only ("my mate wants to die"):
@@ -175,7 +177,9 @@ class RiskModel:
         likely_crisis, likely_concern = LIKELY_CRISIS, LIKELY_CONCERN
         if cautious:
             sure = likely_crisis = likely_concern = SURE_WHEN_SAFE
-        if crisis >= concern and crisis >= sure and words(normalised) >= MIN_WORDS_TO_HAND_OFF:
+        if words(normalised) < FEW_WORDS:
+            sure = max(sure, SURE_ON_FEW_WORDS)
+        if crisis >= concern and crisis >= sure:
             return Level.CRISIS
         if crisis >= likely_crisis or concern >= likely_concern:
             return Level.CONCERN
@@ -186,7 +190,7 @@ class RiskModel:
         when sure (someone else only: asks), concern when likely (policing talk only)."""
         crisis, _ = self.crisis_and_concern(normalised)
         if crisis >= SURE_IN_CONTEXT:
-            return Level.CRISIS if words(normalised) >= MIN_WORDS_TO_HAND_OFF and not someone_else_only else Level.CONCERN
+            return Level.CONCERN if someone_else_only else Level.CRISIS
         if crisis >= LIKELY_IN_CONTEXT and not someone_else_only:
             return Level.CONCERN
         return Level.NONE

@@ -84,12 +84,14 @@ def test_the_models_own_concern_asks(monkeypatch, crisis, concern, level):
     assert model.predict("anything at all here") is level
 
 
-def test_the_model_alone_never_hands_off_on_a_few_words(monkeypatch):
+@pytest.mark.parametrize(("crisis", "text", "level"), [
+    (0.7, "that would be good .", Level.CONCERN), (0.95, "that would be good .", Level.CRISIS),
+    (0.7, "that would be good , see you .", Level.CRISIS),
+])
+def test_on_a_few_words_the_model_alone_hands_off_only_when_very_sure(monkeypatch, crisis, text, level):
     model = RiskModel(TEXTS, LEVELS)
-    monkeypatch.setattr(model, "crisis_and_concern", fixed(0.95, 0.0))
-    assert model.predict("fair enough .") is Level.CONCERN
-    assert model.predict_in_context("fair enough .") is Level.CONCERN
-    assert model.predict("fair enough , see you then .") is Level.CRISIS
+    monkeypatch.setattr(model, "crisis_and_concern", fixed(crisis, 0.0))
+    assert model.predict(text) is level
 
 
 @pytest.mark.parametrize(("crisis", "someone_else_only", "level"), [
