@@ -187,7 +187,8 @@ class RiskModel:
 
     def predict_in_context(self, normalised: str, someone_else_only: bool = False) -> Level:
         """For a message the rules read as policing talk or as about someone else only: crisis only
-        when sure (someone else only: asks), concern when likely (policing talk only)."""
+        when sure; someone else only, the model asks when sure ("wrote letters to both my girls,
+        they're in the glovebox"), policing talk when likely."""
         crisis, _ = self.crisis_and_concern(normalised)
         if crisis >= SURE_IN_CONTEXT:
             return Level.CONCERN if someone_else_only else Level.CRISIS

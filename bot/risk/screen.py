@@ -62,13 +62,14 @@ class RiskScreen:
 
     def assess(self, text: str) -> Assessment:
         doc = self._doc(text)
-        level, rules = self._level(doc)
+        answer = self.answers.read(doc)
+        level, rules = self._level(doc, denial=answer == "no")
         return Assessment(
             level, rules, escalations=tuple(doc._.risk_escalations), someone_else=doc._.risk_someone_else,
-            negated=doc._.risk_negated, answer=self.answers.read(doc),
+            negated=doc._.risk_negated, answer=answer,
         )
 
-    def _level(self, doc) -> tuple[Level, tuple[str, ...]]:
+    def _level(self, doc, denial: bool = False) -> tuple[Level, tuple[str, ...]]:
         level, rules = doc._.risk_level, tuple(doc._.risk_rules)
         if not any(token.is_alpha for token in doc):
             return level, rules
@@ -87,6 +88,9 @@ class RiskScreen:
             # "I'm not going to kill myself", "my mate wants to die and so do I": the grammar
             # heard a negation or someone else; the model may ask, not hand off.
             model_level = Level.CONCERN
+        if denial and model_level is Level.CONCERN:
+            # "no, nothing like that": a plain no is not asked about again, even screened alone.
+            model_level = Level.NONE
         if model_level.rank > level.rank:
             level, rules = model_level, (*rules, f"model.{model_level.value}")
         return level, rules

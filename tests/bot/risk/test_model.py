@@ -104,6 +104,13 @@ def test_in_policing_context_or_about_someone_else_the_model_must_be_sure(monkey
     assert model.predict_in_context("anything at all here", someone_else_only=someone_else_only) is level
 
 
+def test_a_plain_no_is_never_concern_from_the_model_alone(monkeypatch):
+    screen = get_screen()
+    monkeypatch.setattr(screen.model, "crisis_and_concern", fixed(0.0, 0.9))
+    assert screen.assess("no, nothing like that").level is Level.NONE
+    assert screen.assess("nothing much, bit flat").level is Level.CONCERN
+
+
 def test_policing_context_goes_to_the_model_in_context(monkeypatch):
     screen = get_screen()
     monkeypatch.setattr(screen.model, "predict", lambda *args, **kwargs: pytest.fail("read as ordinary talk"))
