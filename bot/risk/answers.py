@@ -11,7 +11,6 @@ from pathlib import Path
 
 from bot.risk.rules import RuleError, read_jsonl
 
-
 NEGATIONS = ("not", "never")
 
 
