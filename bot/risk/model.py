@@ -31,7 +31,7 @@ from bot.encoder import STATIC_FILE, StaticEncoder, get_static_encoder
 from bot.risk.rules import RISK_INTENTS, Level, read_jsonl
 
 # Chosen by leaving each training writer out in turn (six writers, tests/data/risk/README.md), then
-# checked once on the sets never tuned on (the safety issue's closing note). On its own the model
+# measured on the sets never tuned on (the safety issue's closing note). On its own the model
 # hands off only when it is sure; when it is less sure it asks the direct question instead, unless
 # the rules already heard distress. Its own concern probability also asks: distress in words no
 # concern rule has.
@@ -195,6 +195,7 @@ class RiskModel:
         if crisis >= LIKELY_IN_CONTEXT and not someone_else_only:
             return Level.CONCERN
         return Level.NONE
+
 
 def sentences(normalised: str) -> list[str]:
     """The sentences of a canonical text worth reading alone (none when there is only one)."""
